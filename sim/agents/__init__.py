@@ -1,0 +1,1 @@
+"""Agents: craft firms, households and transfer institutions."""

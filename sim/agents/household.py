@@ -1,0 +1,146 @@
+"""Households: the region's ~1 M households as a column store (one row per household agent).
+
+With ``households_per_agent = w`` each row stands for ``w`` households (its ``weight``); w = 1
+is the 1:1 model. Households are not individual Mesa objects: a million Python objects would
+cost gigabytes and make every quarter a Python loop, while their behaviour (income, spending by
+trade group, ageing, retirement, job loss) is the same rule for all of them and vectorises. The
+demography scenario adds and removes rows (formation, dissolution, migration).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.agents.table import ColumnTable
+
+if TYPE_CHECKING:
+    from sim.model import RegionModel
+
+# employment of the household head
+OTHER, COAL_DIRECT, COAL_DEPENDENT, RETIRED = 0, 1, 2, 3
+EMPLOYMENT = ("other", "coal_direct", "coal_dependent", "retired")
+
+# Head-of-household age distribution, Neue Laender [E]: a judgement from the age pyramid of
+# Sachsen-Anhalt and Sachsen (median age ~48-50) until a Zensus 2022 household table is shipped.
+HEAD_AGE_BINS = np.array([20, 30, 40, 50, 60, 70, 80, 95])
+HEAD_AGE_SHARES = np.array([0.12, 0.15, 0.14, 0.18, 0.19, 0.13, 0.09])
+
+HOUSEHOLD_COLUMNS = {
+    "place": np.int32,
+    "district": np.int16,
+    "weight": np.float64,  # households this row stands for
+    "size": np.int8,
+    "head_age": np.float32,
+    "employment": np.int8,
+    "jobless": bool,
+    "coal_site": np.int16,  # -1 if not tied to a coal site
+    "income_factor": np.float64,  # individual income relative to the regional mean
+    "income": np.float64,  # net income per month, EUR
+}
+
+
+class Households:
+    """All household agents and their vectorised behaviour."""
+
+    def __init__(self, model: RegionModel) -> None:
+        self.model = model
+        self.table = ColumnTable(HOUSEHOLD_COLUMNS, capacity=1024)
+
+    def populate(self, rng: np.random.Generator) -> None:
+        """Create households per place so each place's weighted count matches the data."""
+        m = self.model
+        places = m.region.places
+        w = m.cfg.households_per_agent
+        hh_place = places["households"].to_numpy(dtype=float)
+        n_agents = np.maximum(np.rint(hh_place / w).astype(np.int64), (hh_place > 0).astype(int))
+        weight_place = np.divide(
+            hh_place, n_agents, out=np.zeros_like(hh_place), where=n_agents > 0
+        )
+        place = np.repeat(np.arange(len(places)), n_agents)
+        self.table.append(
+            place=place,
+            district=places["district_idx"].to_numpy()[place],
+            weight=weight_place[place],
+            coal_site=-1,
+            **self._new_heads(rng, len(place), place),
+        )
+        self.refresh_income()
+
+    def _new_heads(
+        self, rng: np.random.Generator, n: int, place: np.ndarray, age: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
+        hp = self.model.params.household
+        if age is None:
+            bins = rng.choice(len(HEAD_AGE_SHARES), size=n, p=HEAD_AGE_SHARES)
+            age = rng.uniform(HEAD_AGE_BINS[bins], HEAD_AGE_BINS[bins + 1])
+        pph = self.model.district_pph[self.model.region.place_district[place]]
+        # size: 1 + Poisson(pph - 1) gives the district's mean household size
+        size = np.minimum(1 + rng.poisson(np.maximum(pph - 1.0, 0.0)), 8)
+        sigma = hp.income_dispersion
+        factor = np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2)
+        return {
+            "size": size,
+            "head_age": age,
+            "employment": np.where(age >= hp.retirement_age, RETIRED, OTHER),
+            "income_factor": factor,
+        }
+
+    def add(self, rng: np.random.Generator, place: np.ndarray, age: np.ndarray) -> None:
+        """New households (formation or in-migration) at the given places."""
+        self.table.append(
+            place=place,
+            district=self.model.region.place_district[place],
+            weight=float(self.model.cfg.households_per_agent),
+            coal_site=-1,
+            **self._new_heads(rng, len(place), place, age=age),
+        )
+
+    def remove(self, rows: np.ndarray) -> None:
+        mask = np.ones(len(self.table), dtype=bool)
+        mask[rows] = False
+        self.table.keep(mask)
+
+    # ---- behaviour ----------------------------------------------------------------------------
+    def refresh_income(self) -> None:
+        """Monthly net income from the head's status; coal jobs pay more, job loss costs."""
+        t, hp, ce = self.table, self.model.params.household, self.model.cfg.scenario.coal_exit
+        status = np.ones(len(t))
+        status[t.employment == RETIRED] = hp.retired_income_ratio
+        status[t.employment == COAL_DIRECT] = hp.coal_income_ratio
+        job_loss = np.where(t.employment == COAL_DIRECT, hp.coal_income_ratio, 1.0)
+        status = np.where(t.jobless, job_loss * ce.income_replacement_rate, status)
+        t.income[:] = self.model.income_scale * t.income_factor * status
+
+    def retire(self) -> None:
+        """Heads reaching retirement age leave work (and any coal job with it)."""
+        t = self.table
+        newly = (t.employment != RETIRED) & (
+            t.head_age >= self.model.params.household.retirement_age
+        )
+        t.employment[newly] = RETIRED
+        t.jobless[newly] = False
+        t.coal_site[newly] = -1
+
+    def spending(self) -> np.ndarray:
+        """Quarterly consumption spending in EUR per household row (weighted)."""
+        t, hp = self.table, self.model.params.household
+        return t.income * 3.0 * hp.consumption_share * t.weight
+
+    def by_place(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.table.place, values, minlength=self.model.region.n_places)
+
+    def by_district(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.table.district, values, minlength=len(self.model.region.districts))
+
+    def counts_by_district(self) -> np.ndarray:
+        return self.by_district(self.table.weight)
+
+    def population_by_district(self) -> np.ndarray:
+        return self.by_district(self.table.weight * self.table.size)
+
+    def working_age_by_district(self) -> np.ndarray:
+        t = self.table
+        working = (t.head_age < self.model.params.household.retirement_age).astype(float)
+        return self.by_district(t.weight * t.size * working)

@@ -1,0 +1,116 @@
+"""Transfer institutions: chambers' advisory services, transfer centres, universities, hubs.
+
+Each is a Mesa agent at a real place. Every quarter it advises as many firms as its advisors
+can handle, chosen by weighted sampling among firms within reach (and, for a chamber, in its
+own districts): firms with low innovation (need), firms advised before (existing ties) and
+nearer firms are likelier. Advice raises a firm's innovation level, which raises productivity
+and attractiveness (see ``CraftFirms.capacity``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim.region import _read_csv, haversine_km
+
+if TYPE_CHECKING:
+    from sim.model import RegionModel
+
+TIE_WEIGHT = 2.0  # firms advised before are twice as likely to be picked again [E]
+
+
+class TransferInstitution(mesa.Agent):
+    def __init__(
+        self,
+        model: RegionModel,
+        institution_id: str,
+        kind: str,
+        place: int,
+        advisors: float,
+        serves_districts: np.ndarray | None,
+    ) -> None:
+        super().__init__(model)
+        self.institution_id = institution_id
+        self.kind = kind
+        self.place = place
+        self.advisors = advisors
+        self.serves_districts = serves_districts  # None = all districts
+        self.advised_last_quarter = 0
+
+    def advise(self, quarter: int, rng: np.random.Generator, u: np.ndarray) -> np.ndarray:
+        """Pick and advise firms; returns the advised rows. ``u``: one draw per firm row."""
+        m = self.model
+        t, tp = m.firms.table, m.params.transfer
+        minutes = m.region.minutes[self.place][t.place]
+        eligible = t.alive & (minutes <= tp.reach_minutes)
+        if self.serves_districts is not None:
+            eligible &= np.isin(t.district, self.serves_districts)
+        n_advice = rng.poisson(self.advisors * tp.advice_per_advisor_per_quarter)
+        rows = np.flatnonzero(eligible)
+        if n_advice == 0 or len(rows) == 0:
+            self.advised_last_quarter = 0
+            return rows[:0]
+        weight = (
+            (1.0 - t.innovation[rows])
+            * np.exp(-minutes[rows] / tp.reach_minutes)
+            * np.where(t.advised_quarter[rows] >= 0, TIE_WEIGHT, 1.0)
+        )
+        key = np.log(np.maximum(u[rows], 1e-300)) / np.maximum(weight, 1e-12)
+        n = min(n_advice, len(rows))
+        chosen = rows[np.argpartition(-key, n - 1)[:n]]
+        t.innovation[chosen] += tp.innovation_gain_per_advice * (1.0 - t.innovation[chosen])
+        t.advised_quarter[chosen] = quarter
+        self.advised_last_quarter = n
+        return chosen
+
+
+def create_institutions(model: RegionModel) -> list[TransferInstitution]:
+    """Institutions of ``transfer_institutions.csv`` whose place lies in the modelled region."""
+    data = _read_csv(
+        "transfer_institutions.csv", ["institution_id", "kind", "lat", "lon", "serves", "advisors"]
+    )
+    region = model.region
+    districts = region.districts
+    places = region.places
+    out = []
+    for _, row in data.iterrows():
+        if row["serves"] == "all":
+            serves = None
+        else:
+            serves = np.flatnonzero(districts["chamber"].to_numpy() == row["serves"])
+            if len(serves) == 0:
+                continue  # this chamber's districts are not modelled
+        km = haversine_km(
+            row["lat"], row["lon"], places["lat"].to_numpy(), places["lon"].to_numpy()
+        )
+        if km.min() > 15.0:  # the institution lies outside the modelled districts
+            continue
+        out.append(
+            TransferInstitution(
+                model,
+                row["institution_id"],
+                row["kind"],
+                int(km.argmin()),
+                float(row["advisors"]),
+                serves,
+            )
+        )
+    return out
+
+
+def institutions_frame(institutions: list[TransferInstitution]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "institution_id": i.institution_id,
+                "kind": i.kind,
+                "place": i.place,
+                "advisors": i.advisors,
+            }
+            for i in institutions
+        ]
+    )

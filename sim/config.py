@@ -1,0 +1,376 @@
+"""Structured configuration: the schema every Hydra config is validated against.
+
+The dataclasses below are registered in Hydra's ConfigStore as the base of ``conf/config.yaml``
+and of each config group, so a misspelt key or a value of the wrong type fails when the config
+is composed, before any model code runs. Cross-field rules that a type cannot express (dates in
+order, districts that exist, shares that sum to one) live in :func:`validate`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig, OmegaConf
+
+from sim.timeline import parse_quarter
+
+TRADE_GROUPS = (
+    "bauhaupt",
+    "ausbau",
+    "gewerblicher_bedarf",
+    "kfz",
+    "lebensmittel",
+    "gesundheit",
+    "privater_bedarf",
+)
+SETTLEMENT_TYPES = ("city", "town", "rural")
+
+
+class ConfigError(ValueError):
+    """A user-facing configuration problem: the message names the key and the allowed values."""
+
+
+class DemographyVariant(Enum):
+    official_mid = "official_mid"
+    official_low = "official_low"
+    official_high = "official_high"
+
+
+@dataclass
+class SettlementRule:
+    """Settlement type by the place's own (GeoNames) population; see docs/ODD.md."""
+
+    city_min_population: int = 100_000
+    town_min_population: int = 5_000
+
+
+@dataclass
+class RegionConfig:
+    name: str = "full"
+    # empty list = all 9 districts
+    districts: list[str] = field(default_factory=list)
+    nearest_neighbours: int = 6
+    detour_factor: float = 1.3  # road km per straight-line km
+    speed_kmh: float = 55.0  # mean door-to-door road speed between places
+    intra_place_minutes_min: float = 5.0  # travel inside a place, grows with its radius
+    firm_urban_tilt: float = 1.05  # firms per place ~ population ** tilt within a district
+    settlement: SettlementRule = field(default_factory=SettlementRule)
+
+
+@dataclass
+class CoalExitConfig:
+    enabled: bool = True
+    closure_shift_years: float = 0.0  # negative = earlier than the statutory / operator date
+    indirect_jobs_per_direct_job: float = 1.0  # regional indirect + induced jobs per direct job
+    commute_half_time_min: float = 25.0  # where coal workers live around their site
+    income_replacement_rate: float = 0.6  # unemployment benefit as share of former income
+    reemployment_rate_per_quarter: float = 0.08
+    reemployment_income_ratio: float = 0.75  # lignite wages are well above the regional average
+    craft_demand_per_direct_job_eur: float = 15_000.0  # per year, maintenance and services
+
+
+@dataclass
+class DemographyConfig:
+    enabled: bool = True
+    variant: DemographyVariant = DemographyVariant.official_mid
+    extra_decline_per_year: float = 0.0  # added to the official path (stress tests)
+    young_leave_first: float = 3.0  # relative out-migration weight of heads <35 in rural places
+
+
+@dataclass
+class StructuralFundsConfig:
+    enabled: bool = True
+    craft_share_of_funds: float = 0.15  # share of funded investment spent on craft work
+    scale: float = 1.0
+
+
+@dataclass
+class EnergyTransitionConfig:
+    enabled: bool = True
+    retrofit_growth_per_year: float = 0.03  # growth of energy-transition demand for Ausbau
+    base_share_of_ausbau_demand: float = 0.10
+
+
+@dataclass
+class ScenarioConfig:
+    name: str = "baseline"
+    description: str = ""
+    coal_exit: CoalExitConfig = field(default_factory=CoalExitConfig)
+    demography: DemographyConfig = field(default_factory=DemographyConfig)
+    structural_funds: StructuralFundsConfig = field(default_factory=StructuralFundsConfig)
+    energy_transition: EnergyTransitionConfig = field(default_factory=EnergyTransitionConfig)
+
+
+@dataclass
+class InnovationTransferConfig:
+    """More chamber / transfer-centre advisors and digitalisation vouchers."""
+
+    enabled: bool = False
+    budget_eur_per_year: float = 2_000_000.0
+    cost_per_advisor_year_eur: float = 90_000.0
+    voucher_share_of_budget: float = 0.3
+    voucher_eur: float = 10_000.0
+    voucher_innovation_gain: float = 0.05
+
+
+@dataclass
+class SuccessionSupportConfig:
+    """Succession exchange, matching and transfer grants by the chambers."""
+
+    enabled: bool = False
+    budget_eur_per_year: float = 1_500_000.0
+    cost_per_case_eur: float = 15_000.0
+    external_match_gain: float = 0.25  # added probability of an external/employee successor
+
+
+@dataclass
+class ApprenticeshipOffensiveConfig:
+    """Training bonuses and placement support."""
+
+    enabled: bool = False
+    budget_eur_per_year: float = 2_000_000.0
+    bonus_per_new_contract_eur: float = 3_000.0
+    intake_rate_gain: float = 0.3  # relative rise of intake in firms reached
+    dropout_reduction: float = 0.25  # relative fall of dropout
+
+
+@dataclass
+class RuralHubsConfig:
+    """Rural cooperation and innovation places (shared workshops, Kooperationsorte)."""
+
+    enabled: bool = False
+    budget_eur_per_year: float = 1_500_000.0
+    cost_per_hub_year_eur: float = 250_000.0
+    hub_reach_minutes: float = 30.0
+    innovation_gain_per_quarter: float = 0.01
+    cooperation_capacity_gain: float = 0.03
+
+
+@dataclass
+class LocalProcurementConfig:
+    """Municipal orders awarded to firms within the district (lots sized for small firms)."""
+
+    enabled: bool = False
+    budget_eur_per_year: float = 500_000.0  # administration of the lot splitting
+    public_demand_uplift: float = 0.05  # extra public demand reaching crafts
+
+
+@dataclass
+class InterventionConfig:
+    """Policy levers; each is switched on by selecting its config (combinable)."""
+
+    innovation_transfer: InnovationTransferConfig = field(default_factory=InnovationTransferConfig)
+    succession_support: SuccessionSupportConfig = field(default_factory=SuccessionSupportConfig)
+    apprenticeship_offensive: ApprenticeshipOffensiveConfig = field(
+        default_factory=ApprenticeshipOffensiveConfig
+    )
+    rural_hubs: RuralHubsConfig = field(default_factory=RuralHubsConfig)
+    local_procurement: LocalProcurementConfig = field(default_factory=LocalProcurementConfig)
+
+
+INTERVENTIONS = tuple(InterventionConfig.__dataclass_fields__)
+
+
+def active_interventions(intervention: Any) -> list[str]:
+    """Names of the enabled interventions, in a fixed order ('none' when empty)."""
+    return [n for n in INTERVENTIONS if intervention[n].enabled]
+
+
+def intervention_label(intervention: Any) -> str:
+    return "+".join(active_interventions(intervention)) or "none"
+
+
+@dataclass
+class FirmParams:
+    capacity_slack: float = 0.03  # output a firm can add to its base level by overtime [E]
+    apprentice_output_share: float = 0.3  # an apprentice's output relative to a skilled worker
+    apprentice_wage_ratio: float = 0.35  # training allowance relative to a worker's wage cost
+    productivity_dispersion: float = 0.15  # sd of log productivity between firms
+    surplus_share_of_value_added: float = 0.25  # owner income + capital cost, base year
+    hire_utilisation: float = 0.95
+    shed_utilisation: float = 0.75
+    # employees leaving per year (retirement, moves to other sectors or regions) [E]
+    staff_attrition_per_year: float = 0.08
+    # workers the labour market offers the crafts per year, as share of the base year's
+    # employees, at the base year's working-age population; equal to attrition, so the base
+    # year's shortage persists unless demography or policy changes it [E]
+    labour_inflow_per_year: float = 0.08
+    coal_job_losers_to_crafts: float = 0.2  # share of coal job losers who join the crafts [E]
+    retirement_age_mean: float = 65.0
+    retirement_age_sd: float = 3.0
+    successor_age_mean: float = 40.0
+    successor_age_sd: float = 7.0
+    # outcome shares for a retiring owner (CRAFTS.md s4, [E]); remainder = closure
+    succession_family: float = 0.50
+    succession_employee: float = 0.12
+    succession_external: float = 0.13
+    small_firm_closure_penalty: float = 0.10  # extra closure share for firms of <= 4 persons
+    rural_closure_penalty: float = 0.05
+    loss_quarters_to_exit: int = 4
+    # closures for other reasons (health, move into employment): A-trades exit 6.0 %/yr
+    # (ZDH 2022 [V]) minus age and loss closures of the model's base years [D/E]
+    other_exit_rate_per_year: float = 0.035
+    owner_reservation_wage_share: float = 0.5  # owner's minimal income, share of a wage [E]
+    entry_rate_per_year: float = 0.045  # founders per firm and year, A-trades 2022 (ZDH) [V]
+    startup_unmet_share: float = 0.5  # unmet demand above this share of a firm's output ...
+    startup_probability: float = 0.3  # ... gives a start-up with this chance per quarter
+    apprentice_years: float = 3.0
+    apprentice_dropout_per_year: float = 0.12
+    apprentice_retention: float = 0.7  # completers who stay in the firm
+    innovation_productivity_gain: float = 0.2  # productivity at innovation 1 vs 0
+
+
+@dataclass
+class HouseholdParams:
+    income_eur_month: float = 3_600.0  # mean net income, Neue Laender (LWR 2022) [M]
+    consumption_share: float = 0.70  # 2,534 / 3,600 [D]
+    income_dispersion: float = 0.35  # sd of log income
+    retired_income_ratio: float = 0.75
+    coal_income_ratio: float = 1.6  # lignite wages ~2x regional average (IWH) [S]
+    retirement_age: float = 67.0
+    dissolution_age_mid: float = 84.0  # head age at which a household dissolves with p=0.5/yr
+    new_household_head_age_mean: float = 28.0
+
+
+@dataclass
+class TransferParams:
+    advice_per_advisor_per_quarter: float = 12.0
+    innovation_gain_per_advice: float = 0.08
+    innovation_decay_per_year: float = 0.02
+    reach_minutes: float = 60.0
+
+
+@dataclass
+class ModelParams:
+    firm: FirmParams = field(default_factory=FirmParams)
+    household: HouseholdParams = field(default_factory=HouseholdParams)
+    transfer: TransferParams = field(default_factory=TransferParams)
+    reach_half_times: float = 3.0  # hard reach cut-off as multiple of a group's half-time
+    # base-year demand above the firms' base output: 64 vacancies per 1,000 employees
+    # (Sachsen Fachkraeftemonitoring 2022 [S]) read as work firms cannot staff
+    base_excess_demand: float = 0.064
+    market_rounds: int = 4
+
+
+@dataclass
+class Config:
+    region: RegionConfig = field(default_factory=RegionConfig)
+    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+    intervention: InterventionConfig = field(default_factory=InterventionConfig)
+    model: ModelParams = field(default_factory=ModelParams)
+    experiment: str = "baseline"
+    seed: int = 0
+    start: str = "2025Q1"
+    end: str = "2045Q4"
+    households_per_agent: float = 1.0
+    results_dir: str = "results"
+    run_id: str = ""  # empty: built from scenario, intervention and seed
+    progress: bool = True
+
+
+def register_configs() -> None:
+    """Register the schema so ``defaults: [schema]`` in conf/config.yaml can use it."""
+    cs = ConfigStore.instance()
+    cs.store(name="schema", node=Config)
+    cs.store(group="region", name="region_schema", node=RegionConfig)
+    cs.store(group="scenario", name="scenario_schema", node=ScenarioConfig)
+    cs.store(group="intervention", name="intervention_schema", node=InterventionConfig)
+
+
+def _fail(key: str, value: Any, allowed: str) -> None:
+    raise ConfigError(f"config key '{key}' has invalid value {value!r}; allowed: {allowed}")
+
+
+def validate(cfg: DictConfig | Config) -> None:
+    """Check rules a type cannot express. Raises ConfigError naming key and allowed values."""
+    from sim.region import load_districts  # local import: data loading is not config's job
+
+    c = cfg if isinstance(cfg, DictConfig) else OmegaConf.structured(cfg)
+    for key in ("start", "end"):
+        try:
+            parse_quarter(c[key])
+        except ValueError:
+            _fail(key, c[key], "a quarter like '2025Q1' (year 2000-2100, quarter 1-4)")
+    if parse_quarter(c.end) < parse_quarter(c.start):
+        _fail("end", c.end, f"a quarter not before start={c.start}")
+    if c.households_per_agent < 1:
+        _fail("households_per_agent", c.households_per_agent, "a number >= 1")
+    known = list(load_districts()["district_id"])
+    for d in c.region.districts:
+        if d not in known:
+            _fail("region.districts", d, ", ".join(known))
+    s = c.region.settlement
+    if not 0 < s.town_min_population < s.city_min_population:
+        _fail(
+            "region.settlement",
+            dict(s),
+            "0 < town_min_population < city_min_population",
+        )
+    if c.region.nearest_neighbours < 1:
+        _fail("region.nearest_neighbours", c.region.nearest_neighbours, "an integer >= 1")
+    f = c.model.firm
+    shares = f.succession_family + f.succession_employee + f.succession_external
+    if not 0 <= shares <= 1:
+        _fail("model.firm.succession_*", shares, "shares that sum to at most 1")
+    for key in ("capacity_slack", "apprentice_dropout_per_year", "startup_probability"):
+        if f[key] < 0:
+            _fail(f"model.firm.{key}", f[key], "a number >= 0")
+    if c.model.market_rounds < 1:
+        _fail("model.market_rounds", c.model.market_rounds, "an integer >= 1")
+    for name in INTERVENTIONS:
+        lever = c.intervention[name]
+        for key, value in lever.items():
+            if isinstance(value, float | int) and not isinstance(value, bool) and value < 0:
+                _fail(f"intervention.{name}.{key}", value, "a number >= 0")
+
+
+CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
+
+
+def load_config(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
+    """Compose ``conf/config.yaml`` with Hydra overrides (as on the command line) and validate.
+
+    The same composition the CLI does, for tests, the UI and experiment scripts.
+    """
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    register_configs()
+    if GlobalHydra.instance().is_initialized():
+        GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        cfg = compose(config_name="config", overrides=list(overrides))
+    validate(cfg)
+    return cfg
+
+
+CONFIG_GROUPS = ("region", "scenario", "intervention")
+
+
+def check_override_keys(overrides: list[str]) -> None:
+    """Fail early, naming the allowed keys, when a command-line override names no config key.
+
+    Hydra rejects such keys too, but without listing the alternatives; this check runs before
+    Hydra and only looks at plain ``key=value`` overrides (not ``+key``, ``hydra.*`` or groups).
+    """
+    schema = OmegaConf.structured(Config)
+    for item in overrides:
+        if "=" not in item or item.startswith(("+", "~", "hydra")) or "/" in item.split("=")[0]:
+            continue
+        key = item.split("=", 1)[0]
+        if key in CONFIG_GROUPS:
+            continue
+        node, path = schema, []
+        for part in key.split("."):
+            if isinstance(node, DictConfig) and part in node:
+                node, path = node[part], [*path, part]
+                continue
+            where = ".".join(path) or "the top level"
+            allowed = ", ".join(sorted(node.keys())) if isinstance(node, DictConfig) else "none"
+            raise ConfigError(
+                f"unknown config key '{key}': '{part}' is not a key of {where}; allowed: {allowed}"
+            )

@@ -1,0 +1,195 @@
+"""What is recorded each quarter: three tidy tables, built with bincounts (no per-agent loops).
+
+* ``groups``:    quarter x district x settlement type x trade group. Firm quantities (firms,
+  employees, turnover, value added, closures, ...) by the firm's location; demand quantities
+  (demand, served and unmet demand) by the customer's location.
+* ``districts``: quarter x district: population, households, income, craft spending, coal jobs.
+* ``places``:    quarter x place: value added and unmet demand (for maps).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.agents.household import COAL_DEPENDENT, COAL_DIRECT
+from sim.config import SETTLEMENT_TYPES, TRADE_GROUPS
+from sim.timeline import format_quarter
+
+if TYPE_CHECKING:
+    from sim.model import RegionModel
+
+N_GROUPS, N_SETTLEMENTS = len(TRADE_GROUPS), len(SETTLEMENT_TYPES)
+
+# counters of firm events, one array per quarter (filled by the model's step)
+EVENT_COLUMNS = (
+    "closures_no_successor",
+    "closures_losses",
+    "closures_other",
+    "successions_family",
+    "successions_employee",
+    "successions_external",
+    "startups",
+)
+
+
+@dataclass
+class QuarterFlows:
+    """What happened in one quarter, handed from the model's step to the recorder."""
+
+    revenue: np.ndarray  # per firm row
+    value_added: np.ndarray
+    wages: np.ndarray
+    demand: np.ndarray  # origin place x group
+    served: np.ndarray
+    unmet: np.ndarray
+    household_demand: np.ndarray  # origin place x group (part of ``demand``)
+    events: dict[str, np.ndarray] = field(default_factory=dict)  # name -> firm rows
+    intervention_cost_eur: np.ndarray | None = None  # per district, EUR this quarter
+
+
+class Recorder:
+    def __init__(self, model: RegionModel) -> None:
+        self.model = model
+        region = model.region
+        self.n_districts = len(region.districts)
+        self.n_keys = self.n_districts * N_SETTLEMENTS * N_GROUPS
+        self._groups: list[pd.DataFrame] = []
+        self._districts: list[pd.DataFrame] = []
+        self._places: list[pd.DataFrame] = []
+        # the key index -> (district, settlement, group) columns, built once
+        d, s, g = np.unravel_index(
+            np.arange(self.n_keys), (self.n_districts, N_SETTLEMENTS, N_GROUPS)
+        )
+        self._key_frame = pd.DataFrame(
+            {
+                "district_id": pd.Categorical(region.districts["district_id"].to_numpy()[d]),
+                "settlement_type": pd.Categorical(
+                    np.array(SETTLEMENT_TYPES)[s], categories=SETTLEMENT_TYPES
+                ),
+                "trade_group": pd.Categorical(np.array(TRADE_GROUPS)[g], categories=TRADE_GROUPS),
+            }
+        )
+        self._place_key = (
+            region.place_district * N_SETTLEMENTS + region.place_settlement
+        ) * N_GROUPS
+
+    def _firm_key(self) -> np.ndarray:
+        t = self.model.firms.table
+        return (t.district.astype(np.int64) * N_SETTLEMENTS + t.settlement) * N_GROUPS + t.group
+
+    def record(self, quarter: int, flows: QuarterFlows) -> None:
+        m = self.model
+        t = m.firms.table
+        key = self._firm_key()
+        alive = t.alive
+
+        def by_key(values, mask=None) -> np.ndarray:
+            # flows were computed before this quarter's start-ups joined the table
+            values = np.pad(values, (0, len(key) - len(values)))
+            w = values if mask is None else np.where(mask, values, 0)
+            return np.bincount(key, w.astype(float), minlength=self.n_keys)
+
+        origin_key = (self._place_key[:, None] + np.arange(N_GROUPS)[None, :]).ravel()
+
+        def by_origin(values: np.ndarray) -> np.ndarray:
+            return np.bincount(origin_key, values.ravel(), minlength=self.n_keys)
+
+        label = format_quarter(quarter)
+        frame = self._key_frame.copy()
+        frame.insert(0, "quarter", label)
+        frame.insert(1, "year", quarter // 4)
+        frame["firms"] = by_key(np.ones(len(t)), alive)
+        frame["employees"] = by_key(t.staff, alive)
+        frame["apprentices"] = by_key(t.apprentices, alive)
+        frame["turnover_eur"] = by_key(flows.revenue)
+        frame["value_added_eur"] = by_key(flows.value_added)
+        frame["wages_eur"] = by_key(flows.wages)
+        frame["innovation_mean"] = np.divide(
+            by_key(t.innovation, alive),
+            frame["firms"],
+            out=np.zeros(self.n_keys),
+            where=frame["firms"] > 0,
+        )
+        frame["demand_eur"] = by_origin(flows.demand)
+        frame["served_demand_eur"] = by_origin(flows.served)
+        frame["unmet_demand_eur"] = by_origin(flows.unmet)
+        for name in EVENT_COLUMNS:
+            rows = flows.events.get(name, np.array([], dtype=int))
+            frame[name] = np.bincount(key[rows], minlength=self.n_keys)
+        self._groups.append(frame)
+
+        hh = m.households
+        ht = hh.table
+        hh_served_share = np.divide(
+            flows.household_demand,
+            flows.demand,
+            out=np.zeros_like(flows.demand),
+            where=flows.demand > 0,
+        )
+        household_spend_place = (flows.served * hh_served_share).sum(axis=1)
+        other_spend_place = flows.served.sum(axis=1) - household_spend_place
+        households = hh.counts_by_district()
+        income_total = hh.by_district(ht.income * ht.weight) * 3.0
+        districts = pd.DataFrame(
+            {
+                "quarter": label,
+                "year": quarter // 4,
+                "district_id": m.region.districts["district_id"].to_numpy(),
+                "population": hh.population_by_district(),
+                "households": households,
+                "working_age_population": hh.working_age_by_district(),
+                "household_income_eur": income_total,
+                "household_income_per_household_eur_month": np.divide(
+                    income_total / 3.0,
+                    households,
+                    out=np.zeros_like(households),
+                    where=households > 0,
+                ),
+                "household_craft_spending_eur": self._place_to_district(household_spend_place),
+                "other_craft_spending_eur": self._place_to_district(other_spend_place),
+                "coal_direct_jobs": hh.by_district(
+                    ht.weight * ((ht.employment == COAL_DIRECT) & ~ht.jobless)
+                ),
+                "coal_dependent_jobs": hh.by_district(
+                    ht.weight * ((ht.employment == COAL_DEPENDENT) & ~ht.jobless)
+                ),
+                "coal_jobless_households": hh.by_district(ht.weight * ht.jobless),
+            }
+        )
+        districts["intervention_cost_eur"] = (
+            0.0 if flows.intervention_cost_eur is None else flows.intervention_cost_eur
+        )
+        self._districts.append(districts)
+
+        n_places = m.region.n_places
+        places = pd.DataFrame(
+            {
+                "quarter": label,
+                "place_id": m.region.places["place_id"].to_numpy(),
+                "value_added_eur": np.bincount(
+                    t.place[: len(flows.value_added)], flows.value_added, minlength=n_places
+                ),
+                "firms": np.bincount(t.place, alive.astype(float), minlength=n_places),
+                "demand_eur": flows.demand.sum(axis=1),
+                "unmet_demand_eur": flows.unmet.sum(axis=1),
+            }
+        )
+        self._places.append(places)
+
+    def _place_to_district(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.model.region.place_district, values, minlength=self.n_districts)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        places = self.model.region.places[["place_id", "district_id", "settlement_type"]]
+        place_table = pd.concat(self._places, ignore_index=True) if self._places else None
+        if place_table is not None:
+            place_table = place_table.merge(places, on="place_id", how="left")
+        return {
+            "groups": pd.concat(self._groups, ignore_index=True) if self._groups else None,
+            "districts": pd.concat(self._districts, ignore_index=True) if self._districts else None,
+            "places": place_table,
+        }

@@ -1,0 +1,500 @@
+"""RegionModel: wires region, agents, scenarios and interventions, and fixes the step order.
+
+One step is one quarter. Step order (docs/ODD.md, "Process overview and scheduling"):
+demography -> coal exit -> household income -> demand -> market -> firm accounts -> advice ->
+labour and apprentices -> retirement, succession, exits, start-ups -> metrics.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+import mesa
+import numpy as np
+import pandas as pd
+from omegaconf import DictConfig, OmegaConf
+from scipy.stats import norm
+
+from sim.agents.craft_firm import CraftFirms
+from sim.agents.household import Households
+from sim.agents.transfer import create_institutions
+from sim.config import TRADE_GROUPS, Config
+from sim.interventions import Interventions
+from sim.market import allocate, decay_kernel
+from sim.metrics import QuarterFlows, Recorder
+from sim.randomness import RandomStreams
+from sim.region import _read_csv, build_region, load_trade_groups
+from sim.scenarios.coal_exit import CoalExit
+from sim.scenarios.demography import Demography
+from sim.scenarios.energy_transition import EnergyTransition
+from sim.scenarios.structural_funds import StructuralFunds
+from sim.timeline import format_quarter, parse_quarter
+
+PHASES = (
+    "demography",
+    "demand",
+    "choice",
+    "production",
+    "labour",
+    "succession",
+    "institutions",
+    "metrics",
+)
+
+
+def largest_remainder(total: int, shares: np.ndarray) -> np.ndarray:
+    """Integers that sum to ``total`` and follow ``shares`` as closely as possible."""
+    raw = total * shares / shares.sum()
+    out = np.floor(raw).astype(int)
+    out[np.argsort(raw - out)[::-1][: total - out.sum()]] += 1
+    return out
+
+
+class RegionModel(mesa.Model):
+    """The craft economy of the Mitteldeutsches Revier, one step per quarter."""
+
+    def __init__(self, cfg: DictConfig | Config) -> None:
+        cfg = cfg if isinstance(cfg, DictConfig) else OmegaConf.structured(cfg)
+        super().__init__(rng=int(cfg.seed))
+        self.cfg = cfg
+        self.params = cfg.model
+        self.streams = RandomStreams(int(cfg.seed))
+        self.start_quarter = parse_quarter(cfg.start)
+        self.end_quarter = parse_quarter(cfg.end)
+        self.quarter = self.start_quarter  # the quarter the next step simulates
+        self.phase_seconds: dict[str, float] = defaultdict(float)
+
+        self.region = build_region(cfg.region)
+        self.groups = load_trade_groups()
+        self._init_district_parameters()
+        self.firms = CraftFirms(self)
+        self._init_firms(self.streams["init_firms"])
+        self.households = Households(self)
+        self.income_scale = 1.0
+        self.households.populate(self.streams["init_households"])
+        self.coal = CoalExit(self)
+        self.coal.assign_workers(self.streams["init_coal"])
+        self.households.refresh_income()
+        self._normalise_income()
+        self.demography = Demography(self)
+        self.funds = StructuralFunds(self)
+        self.energy = EnergyTransition(self)
+        self.institutions = create_institutions(self)
+        self.interventions = Interventions(self)
+        self._init_demand()
+        self.base_working_age = self.households.working_age_by_district().copy()
+        t = self.firms.table
+        self.base_employees = np.bincount(
+            t.district, np.maximum(t.staff - 1, 0), minlength=len(self.region.districts)
+        ).astype(float)
+        self.base_population = self.households.population_by_district().copy()
+        self.recorder = Recorder(self)
+
+    # ---- initialisation ---------------------------------------------------------------------
+    def _init_district_parameters(self) -> None:
+        d = self.region.districts
+        places = self.region.places
+        self.district_pph = d["population"].to_numpy(float) / d["households"].to_numpy(float)
+        places["households"] = places["population"] / self.district_pph[places["district_idx"]]
+        states = _read_csv("crafts_by_state.csv", ["state", "turnover_per_person_eur"])
+        state_tpp = states.set_index("state")["turnover_per_person_eur"]
+        self.district_tpp = d["state"].map(state_tpp).to_numpy(float)
+        g = self.groups
+        self.group_input_share = g["input_share"].to_numpy(float)
+        self.group_half_time = g["half_time_min"].to_numpy(float)
+        self.kernels = [
+            decay_kernel(self.region.minutes, ht, self.params.reach_half_times)
+            for ht in self.group_half_time
+        ]
+
+    def _group_productivity(self, district: np.ndarray, group: np.ndarray) -> np.ndarray:
+        """Base turnover per person and quarter: group profile rescaled to the state's level."""
+        g = self.groups
+        share, rel = g["share_of_firms"].to_numpy(float), g["persons_per_firm_rel"].to_numpy(float)
+        tpp = g["turnover_per_person_eur"].to_numpy(float)
+        # persons-weighted mean of the group profile equals the state's HWZ turnover per person
+        profile_mean = (share * rel * tpp).sum() / (share * rel).sum()
+        return tpp[group] / profile_mean * self.district_tpp[district] / 4.0
+
+    def _init_firms(self, rng: np.random.Generator) -> None:
+        fp = self.params.firm
+        d, g = self.region.districts, self.groups
+        places = self.region.places
+        share, rel = g["share_of_firms"].to_numpy(float), g["persons_per_firm_rel"].to_numpy(float)
+        rel_norm = rel / (share * rel).sum()
+        cols: dict[str, list] = defaultdict(list)
+        for di, row in d.iterrows():
+            n_by_group = largest_remainder(int(row["craft_firms"]), share)
+            group = np.repeat(np.arange(len(TRADE_GROUPS)), n_by_group)
+            in_d = np.flatnonzero(places["district_idx"].to_numpy() == di)
+            w = places["population"].to_numpy(float)[in_d] ** self.cfg.region.firm_urban_tilt
+            place = rng.choice(in_d, size=len(group), p=w / w.sum())
+            mean_staff = float(row["persons_per_firm"]) * rel_norm[group]
+            staff = rng.geometric(1.0 / np.maximum(mean_staff, 1.0))
+            # owner age ~ N(mu, 10) with mu set so the share aged 60+ matches the chamber figure
+            mu = 60.0 - 10.0 * norm.ppf(1.0 - float(row["share_owners_60plus"]))
+            age = np.clip(rng.normal(mu, 10.0, len(group)), 22.0, 85.0)
+            cols["district"].append(np.full(len(group), di))
+            cols["group"].append(group)
+            cols["place"].append(place)
+            cols["staff"].append(staff)
+            cols["owner_age"].append(age)
+            appr = np.zeros(len(group), dtype=int)
+            if len(group):
+                appr = rng.multinomial(int(row["apprentices"]), staff / staff.sum())
+            cols["apprentices"].append(appr)
+        c = {k: np.concatenate(v) for k, v in cols.items()}
+        n = len(c["group"])
+        retire = rng.normal(fp.retirement_age_mean, fp.retirement_age_sd, n)
+        # owners already past their drawn age keep going a while (12.5 % of HWK Halle owners
+        # are 65+): retirement within an exponential 2 years instead of all in the first quarter
+        late = retire <= c["owner_age"]
+        retire[late] = c["owner_age"][late] + rng.exponential(2.0, late.sum())
+        innovation = rng.beta(2.0, 5.0, n)
+        sigma = fp.productivity_dispersion
+        base = self._group_productivity(c["district"], c["group"]) * np.exp(
+            sigma * rng.standard_normal(n) - sigma**2 / 2
+        )
+        self._add_firms(
+            c["place"],
+            c["group"],
+            c["staff"],
+            c["apprentices"],
+            c["owner_age"],
+            retire,
+            innovation,
+            base,
+            founded=self.start_quarter - 1,
+        )
+        # apprentice intake per firm of mean size and year, fitted so the district's stock is
+        # in steady state: stock = intake / (completion + dropout)
+        t = self.firms.table
+        stock = np.bincount(t.district, t.apprentices, minlength=len(d)).astype(float)
+        firms = np.bincount(t.district, minlength=len(d)).astype(float)
+        hazard = 1.0 / fp.apprentice_years + fp.apprentice_dropout_per_year
+        self.apprentice_intake_rate = np.divide(
+            stock * hazard, firms, out=np.zeros(len(d)), where=firms > 0
+        )
+
+    def _add_firms(
+        self,
+        place,
+        group,
+        staff,
+        apprentices,
+        owner_age,
+        retirement_age,
+        innovation,
+        base_productivity,
+        founded: int,
+    ) -> np.ndarray:
+        fp = self.params.firm
+        place = np.asarray(place)
+        group = np.asarray(group)
+        district = self.region.place_district[place]
+        # store productivity at innovation 0, so a firm's effective base-year productivity is
+        # the calibrated ``base_productivity``
+        productivity = base_productivity / (1.0 + fp.innovation_productivity_gain * innovation)
+        wage = (
+            base_productivity
+            * (1.0 - self.group_input_share[group])
+            * (1.0 - fp.surplus_share_of_value_added)
+        )
+        return self.firms.add(
+            place=place,
+            district=district,
+            settlement=self.region.place_settlement[place],
+            group=group,
+            staff=staff,
+            apprentices=apprentices,
+            owner_age=owner_age,
+            retirement_age=retirement_age,
+            innovation=innovation,
+            productivity=productivity,
+            wage=wage,
+            cash=wage * np.maximum(np.asarray(staff) - 1, 0),
+            founded_quarter=founded,
+        )
+
+    def _normalise_income(self) -> None:
+        """Scale incomes so the weighted mean equals the configured regional mean."""
+        t = self.households.table
+        mean = float((t.income * t.weight).sum() / t.weight.sum())
+        self.income_scale = self.params.household.income_eur_month / mean
+        self.households.refresh_income()
+
+    def _init_demand(self) -> None:
+        """Fit base-year demand so that it equals the firms' base output, split by customer."""
+        g = self.groups
+        t = self.firms.table
+        fp = self.params.firm
+        persons = t.staff + fp.apprentice_output_share * t.apprentices
+        effective = t.productivity * (1.0 + fp.innovation_productivity_gain * t.innovation)
+        output = np.bincount(t.group, persons * effective, minlength=len(TRADE_GROUPS))
+        output = output * (1.0 + self.params.base_excess_demand)
+        self.base_output_by_group = output
+        self.base_demand_per_firm = output / np.bincount(t.group, minlength=len(TRADE_GROUPS))
+        private = output * g["customer_private"].to_numpy(float)
+        business = output * g["customer_business"].to_numpy(float)
+        public = output * g["customer_public"].to_numpy(float)
+        spending = self.households.spending().sum()
+        # spending shares are fitted to the base year (docs/ODD.md, calibration)
+        self.spend_share = private / spending
+        pop = self.region.places["population"].to_numpy(float)
+        self.place_population_share = pop / pop.sum()
+        district_pop = np.bincount(self.region.place_district, pop)
+        self.place_share_in_district = pop / district_pop[self.region.place_district]
+        coal = self.coal.business_demand()
+        funds = self.funds.public_demand(self.start_quarter, self.place_share_in_district)
+        self.business_base = np.zeros((self.region.n_places, len(TRADE_GROUPS)))
+        self.public_base = np.zeros_like(self.business_base)
+        for gi, name in enumerate(TRADE_GROUPS):
+            coal_g = coal[name].sum() if name in coal else 0.0
+            funds_g = funds[name].sum() if name in funds else 0.0
+            self.business_base[:, gi] = (
+                max(business[gi] - coal_g, 0.0) * self.place_population_share
+            )
+            self.public_base[:, gi] = max(public[gi] - funds_g, 0.0) * self.place_population_share
+
+    # ---- the quarter ------------------------------------------------------------------------
+    def step(self) -> None:
+        q = self.quarter
+        clock = time.perf_counter()
+
+        def lap(phase: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            self.phase_seconds[phase] += now - clock
+            clock = now
+
+        self.demography.step(q)
+        self.coal.step(q)
+        self.households.refresh_income()
+        self.interventions.start_quarter(q)
+        lap("demography")
+        demand, household_demand = self._demand(q)
+        lap("demand")
+        revenue, orders, served, unmet = self._market(demand)
+        lap("choice")
+        accounts = self.firms.book(revenue, orders)
+        value_added = self.firms.table.value_added.copy()
+        lap("production")
+        self._advise(q)
+        lap("institutions")
+        labour = self.firms.adjust_labour(
+            self.streams.for_quarter("labour", q), self._labour_pool()
+        )
+        training = self.firms.train(
+            self.streams.for_quarter("apprentices", q),
+            self.apprentice_intake_rate * self.interventions.intake_multiplier(),
+            q,
+            self.interventions.dropout_multiplier(),
+        )
+        self.interventions.book_new_contracts(training["apprentice_intake"])
+        lap("labour")
+        events = self._succession_and_exits(q)
+        events["startups"] = self._startups(q, demand, unmet, labour["pool_left"])
+        lap("succession")
+        flows = QuarterFlows(
+            revenue=revenue,
+            value_added=value_added,
+            wages=accounts["wages"],
+            demand=demand,
+            served=served,
+            unmet=unmet,
+            household_demand=household_demand,
+            events=events,
+            intervention_cost_eur=self.interventions.cost_by_district(),
+        )
+        self.recorder.record(q, flows)
+        lap("metrics")
+        self.quarter += 1
+        self.running = self.quarter <= self.end_quarter
+
+    def _demand(self, q: int) -> tuple[np.ndarray, np.ndarray]:
+        """Demand per origin place and trade group (EUR this quarter), and its household part."""
+        hh = self.households
+        spend_place = hh.by_place(hh.spending())
+        household = spend_place[:, None] * self.spend_share[None, :]
+        district_idx = self.region.place_district
+        pop_index = hh.population_by_district() / self.base_population
+        work_index = hh.working_age_by_district() / self.base_working_age
+        business = self.business_base * work_index[district_idx][:, None]
+        public = self.public_base * pop_index[district_idx][:, None]
+        public *= self.interventions.public_demand_multiplier()
+        coal = self.coal.business_demand()
+        funds = self.funds.public_demand(q, self.place_share_in_district)
+        for gi, name in enumerate(TRADE_GROUPS):
+            if name in coal:
+                business[:, gi] += coal[name]
+            if name in funds:
+                public[:, gi] += funds[name]
+        ausbau = TRADE_GROUPS.index("ausbau")
+        energy = self.energy.ausbau_multiplier(q)
+        household[:, ausbau] *= energy
+        business[:, ausbau] *= energy
+        return household + business + public, household
+
+    def _market(self, demand: np.ndarray):
+        t = self.firms.table
+        capacity = self.firms.capacity()
+        revenue = np.zeros(len(t))
+        orders = np.zeros(len(t))
+        served = np.zeros_like(demand)
+        unmet = np.zeros_like(demand)
+        for gi in range(len(TRADE_GROUPS)):
+            rows = np.flatnonzero(t.alive & (t.group == gi))
+            result = allocate(
+                demand[:, gi],
+                self.kernels[gi],
+                t.place[rows],
+                capacity[rows],
+                capacity[rows],
+                self.params.market_rounds,
+            )
+            revenue[rows] = result.served_by_firm
+            orders[rows] = result.orders_by_firm
+            served[:, gi] = result.served_by_origin
+            unmet[:, gi] = result.unmet_by_origin
+        return revenue, orders, served, unmet
+
+    def _advise(self, q: int) -> None:
+        rng = self.streams.for_quarter("advice", q)
+        for inst in self.institutions:
+            u = rng.random(len(self.firms.table))
+            inst.advise(q, rng, u)
+
+    def _labour_pool(self) -> np.ndarray:
+        """Workers on offer to the crafts this quarter, per district.
+
+        Base-year inflow scaled by the working-age population (fewer school leavers and more
+        retirees shrink it), plus a share of the coal workers who lost their job this quarter.
+        """
+        fp = self.params.firm
+        index = self.households.working_age_by_district() / self.base_working_age
+        pool = fp.labour_inflow_per_year / 4.0 * self.base_employees * index
+        return pool + fp.coal_job_losers_to_crafts * self.coal.released_workers
+
+    def _succession_and_exits(self, q: int) -> dict[str, np.ndarray]:
+        fp = self.params.firm
+        t = self.firms.table
+        rng = self.streams.for_quarter("succession", q)
+        u = rng.random((3, len(t)))
+        events: dict[str, list[int]] = defaultdict(list)
+        retiring = self.firms.age_owners()
+        base = {
+            "family": fp.succession_family,
+            "employee": fp.succession_employee,
+            "external": fp.succession_external,
+        }
+        total = sum(base.values())
+        closed = []
+        for row in retiring:
+            small = t.staff[row] <= 4
+            rural = t.settlement[row] == 2
+            penalty = fp.small_firm_closure_penalty * small + fp.rural_closure_penalty * rural
+            scale = max(0.0, 1.0 - penalty / total) if total > 0 else 0.0
+            p = {k: v * scale for k, v in base.items()}
+            if t.staff[row] < 2:
+                p["employee"] = 0.0
+            p = self.interventions.succession_probabilities(row, p)
+            route = self.firms.agents[int(row)].handover(u[0, row], p)
+            if route is None:
+                closed.append(row)
+                events["closures_no_successor"].append(row)
+            else:
+                events[f"successions_{route}"].append(row)
+                t.owner_age[row] = np.clip(
+                    fp.successor_age_mean + fp.successor_age_sd * norm.ppf(u[1, row]), 22, 60
+                )
+                t.retirement_age[row] = fp.retirement_age_mean + fp.retirement_age_sd * norm.ppf(
+                    u[2, row]
+                )
+        closed = np.asarray(closed, dtype=int)
+        losers = np.flatnonzero(t.alive & (t.loss_quarters >= fp.loss_quarters_to_exit))
+        losers = np.setdiff1d(losers, closed)
+        other_rng = self.streams.for_quarter("other_exit", q)
+        other = np.flatnonzero(
+            t.alive & (other_rng.random(len(t)) < fp.other_exit_rate_per_year / 4)
+        )
+        other = np.setdiff1d(other, np.concatenate([closed, losers]))
+        events["closures_losses"] = list(losers)
+        events["closures_other"] = list(other)
+        self.firms.close(np.concatenate([closed, losers, other]), q)
+        return {k: np.asarray(v, dtype=int) for k, v in events.items()}
+
+    def _startups(
+        self, q: int, demand: np.ndarray, unmet: np.ndarray, pool_left: np.ndarray
+    ) -> np.ndarray:
+        """Founders enter in proportion to each place's market, and more where demand is unmet.
+
+        Regular entry: ``entry_rate_per_year`` x the group's firms, spread over places by their
+        demand. Gap entry: where unmet demand exceeds ``startup_unmet_share`` of a start-up's
+        quarterly output, a founder appears with ``startup_probability``, as long as the
+        district's labour pool has workers left after this quarter's hiring (a founder is a
+        skilled worker too). Entrants that do not win orders leave through the loss exit.
+        """
+        fp = self.params.firm
+        rng = self.streams.for_quarter("startups", q)
+        u = rng.random(unmet.shape)
+        n_places, n_groups = unmet.shape
+        place_grid = np.repeat(np.arange(n_places), n_groups).reshape(unmet.shape)
+        group_grid = np.tile(np.arange(n_groups), n_places).reshape(unmet.shape)
+        # a start-up of 1.5 persons on average: its quarterly output at the place's productivity
+        typical = 1.5 * self._group_productivity(self.region.place_district[place_grid], group_grid)
+        gap = (unmet > fp.startup_unmet_share * typical) & (u < fp.startup_probability)
+        place_district = self.region.place_district[place_grid]
+        for d in range(len(pool_left)):
+            in_d = np.flatnonzero((gap & (place_district == d)).ravel())
+            allowed = int(pool_left[d])
+            if len(in_d) > allowed:  # the first founders by their draw get the workers
+                drop = in_d[np.argsort(u.ravel()[in_d])[allowed:]]
+                gap.ravel()[drop] = False
+        t = self.firms.table
+        firms_by_group = np.bincount(t.group[t.alive], minlength=n_groups)
+        market_share = np.divide(
+            demand,
+            demand.sum(axis=0, keepdims=True),
+            out=np.zeros_like(demand),
+            where=demand.sum(axis=0) > 0,
+        )
+        # free entry: founders respond to the demand per firm relative to the base year
+        per_firm = np.divide(
+            demand.sum(axis=0), firms_by_group, out=np.zeros(n_groups), where=firms_by_group > 0
+        )
+        attractiveness = per_firm / self.base_demand_per_firm
+        expected = fp.entry_rate_per_year / 4.0 * firms_by_group * attractiveness
+        regular = rng.poisson(expected[None, :] * market_share)
+        count = regular + gap
+        place = np.repeat(place_grid.ravel(), count.ravel())
+        group = np.repeat(group_grid.ravel(), count.ravel())
+        if len(place) == 0:
+            return np.array([], dtype=int)
+        n = len(place)
+        r2 = self.streams.for_quarter("startup_traits", q)
+        staff = 1 + r2.binomial(1, 0.5, n)
+        age = np.clip(r2.normal(35.0, 7.0, n), 20.0, 60.0)
+        retire = r2.normal(fp.retirement_age_mean, fp.retirement_age_sd, n)
+        innovation = r2.beta(2.0, 5.0, n)
+        base = self._group_productivity(self.region.place_district[place], group)
+        return self._add_firms(
+            place, group, staff, np.zeros(n, dtype=int), age, retire, innovation, base, founded=q
+        )
+
+    # ---- running ----------------------------------------------------------------------------
+    @property
+    def n_quarters(self) -> int:
+        return self.end_quarter - self.start_quarter + 1
+
+    @property
+    def current_label(self) -> str:
+        """The last simulated quarter ('2025Q1'), or 'start' before the first step."""
+        return format_quarter(self.quarter - 1) if self.quarter > self.start_quarter else "start"
+
+    def run(self, progress=None) -> dict[str, pd.DataFrame]:
+        while self.running:
+            self.step()
+            if progress is not None:
+                progress(self)
+        return self.recorder.tables()

@@ -1,0 +1,1 @@
+"""Scenarios: exogenous paths (coal exit, demography, structural funds, energy transition)."""

@@ -1,0 +1,122 @@
+"""Coal exit: lignite sites close on their statutory or planned dates (shifted by variant).
+
+At start, each open site's direct jobs (``coal_sites.csv``, ``model_direct_jobs``) and the
+regional indirect jobs (``indirect_jobs_per_direct_job`` per direct job) are given to working
+households living around the site (commuting gravity over the travel-time matrix). When the site
+closes, these households lose the job: income falls to the replacement rate until they find new
+work (``reemployment_rate_per_quarter``), at a lower wage than in lignite. The site's own demand
+for craft services (maintenance, construction, vehicles) ends on the same date.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.agents.household import COAL_DEPENDENT, COAL_DIRECT, OTHER
+from sim.region import haversine_km, load_coal_sites
+from sim.timeline import parse_quarter
+
+if TYPE_CHECKING:
+    from sim.model import RegionModel
+
+# business demand of the coal sector by trade group (share of its craft spending) [E]:
+# construction and plant maintenance dominate; see docs/ODD.md
+COAL_DEMAND_MIX = {"bauhaupt": 0.3, "ausbau": 0.3, "gewerblicher_bedarf": 0.3, "kfz": 0.1}
+
+
+class CoalExit:
+    def __init__(self, model: RegionModel) -> None:
+        self.model = model
+        self.cfg = model.cfg.scenario.coal_exit
+        sites = load_coal_sites()
+        sites = sites[sites["district_id"].isin(model.region.districts["district_id"])]
+        sites = sites[sites["model_direct_jobs"].fillna(0) > 0].reset_index(drop=True)
+        closure = pd.to_datetime(sites["closure_date"], errors="coerce")
+        # a site closing on 31 Dec of year Y is gone from Q1 of Y+1
+        q = [
+            parse_quarter(f"{d.year}Q{(d.month - 1) // 3 + 1}") + 1 if pd.notna(d) else 10**6
+            for d in closure
+        ]
+        shift = int(round(self.cfg.closure_shift_years * 4))
+        sites["closure_quarter"] = np.array(q) + (shift if self.cfg.enabled else 10**6)
+        places = model.region.places
+        km = haversine_km(
+            sites["lat"].to_numpy()[:, None],
+            sites["lon"].to_numpy()[:, None],
+            places["lat"].to_numpy()[None, :],
+            places["lon"].to_numpy()[None, :],
+        )
+        sites["place"] = km.argmin(axis=1) if len(sites) else []
+        self.sites = sites
+        # sites already closed before the model starts carry no jobs and no demand
+        self.closed = sites["closure_quarter"].to_numpy() <= model.start_quarter
+        self.released_workers = np.zeros(len(model.region.districts))  # this quarter, by district
+
+    def open_sites(self) -> np.ndarray:
+        return ~self.closed
+
+    def assign_workers(self, rng: np.random.Generator) -> None:
+        """Give each open site's direct and indirect jobs to households around it."""
+        m, t = self.model, self.model.households.table
+        hp = m.params.household
+        minutes = m.region.minutes
+        for s, site in self.sites.iterrows():
+            if self.closed[s]:
+                continue
+            pull = np.exp(
+                -np.log(2) * minutes[site["place"]][t.place] / self.cfg.commute_half_time_min
+            )
+            for kind, jobs in (
+                (COAL_DIRECT, site["model_direct_jobs"]),
+                (COAL_DEPENDENT, site["model_direct_jobs"] * self.cfg.indirect_jobs_per_direct_job),
+            ):
+                eligible = (t.employment == OTHER) & (t.head_age < hp.retirement_age - 5)
+                w = pull * eligible
+                n_agents = rng.poisson(jobs / m.cfg.households_per_agent)
+                if n_agents == 0 or w.sum() == 0:
+                    continue
+                rows = rng.choice(
+                    len(t), size=min(n_agents, int(eligible.sum())), replace=False, p=w / w.sum()
+                )
+                t.employment[rows] = kind
+                t.coal_site[rows] = s
+
+    def business_demand(self) -> dict[str, np.ndarray]:
+        """Craft demand of the open sites per trade group and place (EUR per quarter)."""
+        n_places = self.model.region.n_places
+        out = {g: np.zeros(n_places) for g in COAL_DEMAND_MIX}
+        for s, site in self.sites.iterrows():
+            if self.closed[s]:
+                continue
+            total = site["model_direct_jobs"] * self.cfg.craft_demand_per_direct_job_eur / 4.0
+            for g, share in COAL_DEMAND_MIX.items():
+                out[g][site["place"]] += total * share
+        return out
+
+    def step(self, quarter: int) -> list[str]:
+        """Close sites due this quarter; re-employ some of those who lost their job."""
+        t, hp = self.model.households.table, self.model.params.household
+        rng = self.model.streams.for_quarter("coal_exit", quarter)
+        u = rng.random(len(t))
+        # re-employment first, so a job lost this quarter is not found again in the same one
+        found = t.jobless & (u < self.cfg.reemployment_rate_per_quarter)
+        was_direct = found & (t.employment == COAL_DIRECT)
+        t.income_factor[was_direct] *= hp.coal_income_ratio * self.cfg.reemployment_income_ratio
+        t.employment[found] = OTHER
+        t.coal_site[found] = -1
+        t.jobless[found] = False
+        closing = np.flatnonzero(
+            ~self.closed & (self.sites["closure_quarter"].to_numpy() <= quarter)
+        )
+        self.released_workers = np.zeros(len(self.released_workers))
+        for s in closing:
+            self.closed[s] = True
+            losing = t.coal_site == s
+            t.jobless[losing] = True
+            self.released_workers += np.bincount(
+                t.district[losing], t.weight[losing], minlength=len(self.released_workers)
+            )
+        return list(self.sites.loc[closing, "site_id"])

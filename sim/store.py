@@ -1,0 +1,147 @@
+"""Results on disk: one folder per run with ``manifest.json`` and Parquet tables.
+
+A run is written into a hidden temporary folder next to its final place and renamed when every
+file is complete, so a folder named like a run is always a finished run; a run killed half-way
+leaves only a ``.tmp`` folder, which loaders ignore and the next attempt removes. A finished run
+is never overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+TABLES = ("groups", "districts", "places")
+MANIFEST = "manifest.json"
+PACKAGES = ("mesa", "numpy", "pandas", "networkx", "scipy", "hydra-core", "omegaconf", "pyarrow")
+
+
+class ResultsError(RuntimeError):
+    """A results folder is missing, incomplete or corrupt: the message names it."""
+
+
+def config_hash(resolved: dict) -> str:
+    """Short stable hash of the settings that change results (not where they are written)."""
+    relevant = {
+        k: v
+        for k, v in resolved.items()
+        if k not in ("results_dir", "run_id", "progress", "experiment")
+    }
+    text = json.dumps(relevant, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def code_version() -> dict:
+    """Git commit of the code, and whether the work tree had uncommitted changes."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        try:
+            out = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=10
+            )
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return out.stdout.strip() if out.returncode == 0 else ""
+
+    commit = git("rev-parse", "HEAD") or "unknown"
+    dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+    return {"git_commit": commit, "git_dirty": dirty}
+
+
+def package_versions() -> dict:
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def is_finished(run_dir: Path) -> bool:
+    manifest = Path(run_dir) / MANIFEST
+    if not manifest.is_file():
+        return False
+    try:
+        return json.loads(manifest.read_text()).get("status") == "complete"
+    except (OSError, json.JSONDecodeError):
+        return False
+
+
+def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], manifest: dict) -> Path:
+    """Write tables and manifest atomically; refuse to replace a finished run."""
+    run_dir = Path(run_dir)
+    if run_dir.exists():
+        raise ResultsError(
+            f"results folder {run_dir} already exists; finished runs are never "
+            f"overwritten (delete it yourself or choose another run_id)"
+        )
+    run_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = run_dir.parent / f".{run_dir.name}.tmp-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        files = {}
+        for name in TABLES:
+            path = tmp / f"{name}.parquet"
+            tables[name].to_parquet(path, index=False)
+            files[name] = {
+                "file": path.name,
+                "rows": len(tables[name]),
+                "columns": list(tables[name].columns),
+            }
+        manifest = {**manifest, "tables": files, "status": "complete"}
+        with open(tmp / MANIFEST, "w") as fh:
+            json.dump(manifest, fh, indent=2, default=str)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.rename(tmp, run_dir)  # atomic on one file system; fails if run_dir appeared meanwhile
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return run_dir
+
+
+def remove_stale_temporaries(run_dir: Path) -> None:
+    """Remove ``.tmp`` folders that killed attempts of this run left behind."""
+    run_dir = Path(run_dir)
+    if run_dir.parent.is_dir():
+        for stale in run_dir.parent.glob(f".{run_dir.name}.tmp-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def read_manifest(run_dir: Path) -> dict:
+    path = Path(run_dir) / MANIFEST
+    if not path.is_file():
+        raise ResultsError(f"{run_dir} is not a finished run: {MANIFEST} is missing")
+    try:
+        manifest = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise ResultsError(f"{path} is corrupt (not valid JSON: {exc})") from None
+    if manifest.get("status") != "complete":
+        raise ResultsError(f"{run_dir} is not complete (status {manifest.get('status')!r})")
+    return manifest
+
+
+def read_run(run_dir: Path, table: str = "groups") -> pd.DataFrame:
+    """One table of one finished run, with clear errors for missing or corrupt files."""
+    if table not in TABLES:
+        raise ResultsError(f"unknown table {table!r}; allowed: {', '.join(TABLES)}")
+    read_manifest(run_dir)
+    path = Path(run_dir) / f"{table}.parquet"
+    if not path.is_file():
+        raise ResultsError(f"{path} is missing although the manifest says the run is complete")
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        raise ResultsError(f"{path} is corrupt and cannot be read: {exc}") from None

@@ -1,0 +1,137 @@
+"""Base-year agents match the data; every quarter conserves demand and money; seeds work."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.agents.household import COAL_DIRECT
+from sim.model import RegionModel
+from sim.region import load_districts
+from tests.conftest import run_model, small_config
+
+SMALL_DISTRICTS = ["halle", "saalekreis", "burgenlandkreis"]
+
+
+def test_base_year_firms_match_the_data_one_to_one(small_run):
+    model, _ = small_run
+    data = load_districts().set_index("district_id")
+    t = model.firms.table
+    born_at_start = t.founded_quarter < model.start_quarter
+    counts = np.bincount(t.district[born_at_start], minlength=len(model.region.districts))
+    for i, d in enumerate(model.region.districts["district_id"]):
+        assert counts[i] == data.loc[d, "craft_firms"]
+    # every firm row is a Mesa agent while it is alive
+    assert len(model.agents_by_type[type(next(iter(model.firms.agents.values())))]) == t.alive.sum()
+
+
+def test_base_year_households_and_apprentices_match_the_data():
+    model = RegionModel(small_config())
+    data = load_districts().set_index("district_id")
+    households = model.households.counts_by_district()
+    t = model.firms.table
+    apprentices = np.bincount(t.district, t.apprentices, minlength=len(households))
+    for i, d in enumerate(model.region.districts["district_id"]):
+        assert households[i] == pytest.approx(data.loc[d, "households"], rel=1e-9)
+        assert apprentices[i] == data.loc[d, "apprentices"]
+    pop = model.households.population_by_district()
+    expected = data.loc[list(model.region.districts["district_id"]), "population"].to_numpy()
+    assert np.allclose(pop, expected, rtol=0.03)  # household sizes are drawn around the mean
+    # coal workers live around their sites
+    coal = model.households.table.employment == COAL_DIRECT
+    assert coal.sum() > 0
+
+
+def test_one_row_per_quarter_district_settlement_group(small_run):
+    model, tables = small_run
+    groups = tables["groups"]
+    assert len(groups) == model.n_quarters * len(SMALL_DISTRICTS) * 3 * 7
+    assert groups["quarter"].iloc[0] == "2025Q1" and groups["quarter"].iloc[-1] == "2027Q4"
+    assert len(tables["districts"]) == model.n_quarters * len(SMALL_DISTRICTS)
+    assert len(tables["places"]) == model.n_quarters * model.region.n_places
+
+
+def test_demand_is_served_or_unmet_every_quarter(small_run):
+    _, tables = small_run
+    g = tables["groups"]
+    assert np.allclose(
+        g["demand_eur"], g["served_demand_eur"] + g["unmet_demand_eur"], rtol=1e-9, atol=1e-3
+    )
+    q = g.groupby("quarter")[["demand_eur", "unmet_demand_eur"]].sum()
+    assert (q["demand_eur"] > 0).all()
+    assert (q["unmet_demand_eur"] >= -1e-6).all()
+
+
+def test_turnover_equals_household_plus_other_spending(small_run):
+    _, tables = small_run
+    turnover = tables["groups"].groupby("quarter")["turnover_eur"].sum()
+    spending = (
+        tables["districts"]
+        .groupby("quarter")[["household_craft_spending_eur", "other_craft_spending_eur"]]
+        .sum()
+        .sum(axis=1)
+    )
+    served = tables["groups"].groupby("quarter")["served_demand_eur"].sum()
+    assert np.allclose(turnover, spending, rtol=1e-9)
+    assert np.allclose(turnover, served, rtol=1e-9)
+    assert (tables["districts"]["household_craft_spending_eur"] > 0).all()
+    assert (tables["districts"]["other_craft_spending_eur"] > 0).all()
+
+
+def test_value_added_is_turnover_minus_inputs(small_run):
+    model, tables = small_run
+    g = tables["groups"]
+    share = model.groups["input_share"]
+    expected = g["turnover_eur"] * (1 - g["trade_group"].map(share).astype(float))
+    assert np.allclose(g["value_added_eur"], expected, rtol=1e-9)
+
+
+def test_no_negative_stocks(small_run):
+    model, tables = small_run
+    g = tables["groups"]
+    for col in [
+        "firms",
+        "employees",
+        "apprentices",
+        "turnover_eur",
+        "value_added_eur",
+        "closures_no_successor",
+        "closures_losses",
+        "startups",
+    ]:
+        assert (g[col] >= 0).all(), col
+    t = model.firms.table
+    assert (t.staff[t.alive] >= 1).all()
+    assert (t.apprentices >= 0).all()
+    d = tables["districts"]
+    assert (d[["population", "households", "household_income_eur"]] > 0).all().all()
+
+
+def test_places_table_adds_up_to_the_group_table(small_run):
+    _, tables = small_run
+    va_places = tables["places"].groupby("quarter")["value_added_eur"].sum()
+    va_groups = tables["groups"].groupby("quarter")["value_added_eur"].sum()
+    assert np.allclose(va_places, va_groups, rtol=1e-9)
+    unmet_places = tables["places"].groupby("quarter")["unmet_demand_eur"].sum()
+    unmet_groups = tables["groups"].groupby("quarter")["unmet_demand_eur"].sum()
+    assert np.allclose(unmet_places, unmet_groups, rtol=1e-9, atol=1e-3)
+
+
+def test_same_seed_gives_identical_tables(small_run):
+    _, first = small_run
+    _, again = run_model()
+    for name in first:
+        pd.testing.assert_frame_equal(first[name], again[name])
+
+
+def test_different_seed_gives_different_tables(small_run):
+    _, first = small_run
+    _, other = run_model("seed=1")
+    assert not first["groups"]["turnover_eur"].equals(other["groups"]["turnover_eur"])
+
+
+def test_owners_retire_and_firms_are_handed_over_or_closed(small_run):
+    _, tables = small_run
+    g = tables["groups"]
+    successions = g[["successions_family", "successions_employee", "successions_external"]].sum()
+    assert successions.sum() > 0
+    assert g["closures_no_successor"].sum() > 0
