@@ -221,6 +221,7 @@ class FirmParams:
     apprentice_years: float = 3.0
     apprentice_dropout_per_year: float = 0.12
     apprentice_retention: float = 0.7  # completers who stay in the firm
+    completers_stay_in_region: float = 0.5  # of the others: join the district's labour pool
     innovation_productivity_gain: float = 0.2  # productivity at innovation 1 vs 0
 
 
@@ -242,6 +243,17 @@ class TransferParams:
     innovation_gain_per_advice: float = 0.08
     innovation_decay_per_year: float = 0.02
     reach_minutes: float = 60.0
+    advice_memory_quarters: int = 8  # how long advice counts as a tie with the institution
+    succession_match_gain: float = 0.3  # relative rise of the external route for advised firms
+    placement_intake_gain: float = 0.2  # relative rise of apprentice intake for advised firms
+
+
+@dataclass
+class CooperationParams:
+    links_per_firm: int = 2  # partners drawn at start and for each start-up [E]
+    link_reach_minutes: float = 20.0
+    brokered_link_probability: float = 0.3  # advised together -> linked, per quarter [E]
+    spillover_per_quarter: float = 0.05  # share of the gap to partners closed per quarter [E]
 
 
 @dataclass
@@ -249,7 +261,13 @@ class ModelParams:
     firm: FirmParams = field(default_factory=FirmParams)
     household: HouseholdParams = field(default_factory=HouseholdParams)
     transfer: TransferParams = field(default_factory=TransferParams)
+    cooperation: CooperationParams = field(default_factory=CooperationParams)
     reach_half_times: float = 3.0  # hard reach cut-off as multiple of a group's half-time
+    loyal_share: float = 0.5  # share of demand that returns to last quarter's suppliers [E]
+    price_elasticity: float = 2.0  # pull of a firm ~ relative price ** -elasticity [E]
+    price_adjustment: float = 0.02  # relative price change per unit of excess utilisation [E]
+    price_min: float = 0.9
+    price_max: float = 1.15
     # base-year demand above the firms' base output: 64 vacancies per 1,000 employees
     # (Sachsen Fachkraeftemonitoring 2022 [S]) read as work firms cannot staff
     base_excess_demand: float = 0.064

@@ -25,6 +25,7 @@ class Allocation:
     orders_by_firm: np.ndarray  # demand first addressed to each firm (before capacity limits)
     served_by_origin: np.ndarray  # per origin place
     unmet_by_origin: np.ndarray  # per origin place
+    place_flows: np.ndarray  # served EUR origin place x destination place
 
 
 def decay_kernel(minutes: np.ndarray, half_time_min: float, reach_half_times: float) -> np.ndarray:
@@ -58,6 +59,7 @@ def allocate(
     served_firm = np.zeros(len(firm_place))
     served_origin = np.zeros(n_places)
     orders_first = np.zeros(len(firm_place))
+    place_flows = np.zeros((n_places, n_places))
     for r in range(rounds):
         active = spare > 1e-9
         weight = np.where(active, attractiveness, 0.0)
@@ -78,10 +80,128 @@ def allocate(
         served_at_place = np.bincount(firm_place, served, minlength=n_places)
         fill = np.divide(served_at_place, to_place, out=np.zeros(n_places), where=to_place > 0)
         got = flow @ fill
+        place_flows += flow * fill[None, :]
         served_origin += got
         remaining = np.maximum(remaining - got, 0.0)
         served_firm += served
         spare -= served
         if not (orders > spare + served + 1e-9).any() or remaining.sum() <= 1e-6:
             break
-    return Allocation(served_firm, orders_first, served_origin, demand - served_origin)
+    return Allocation(served_firm, orders_first, served_origin, demand - served_origin, place_flows)
+
+
+def allocate_with_loyalty(
+    demand: np.ndarray,
+    kernel: np.ndarray,
+    firm_place: np.ndarray,
+    attractiveness: np.ndarray,
+    capacity: np.ndarray,
+    rounds: int,
+    loyal_share: float,
+    previous_flows: np.ndarray | None,
+    previous_revenue: np.ndarray | None,
+) -> Allocation:
+    """Loyal customers first, then the open market.
+
+    A share ``loyal_share`` of each origin's demand goes where it went last quarter: to the
+    same destination places in the same proportions (``previous_flows``), and within a place to
+    the firms in proportion to their previous revenue. What loyal customers cannot place (their
+    firm closed or is full) joins the open-market demand, which is allocated by the Huff choice
+    on the capacity that is left.
+    """
+    if loyal_share <= 0 or previous_flows is None or previous_revenue is None:
+        return allocate(demand, kernel, firm_place, attractiveness, capacity, rounds)
+    row_total = previous_flows.sum(axis=1, keepdims=True)
+    habit = np.divide(
+        previous_flows, row_total, out=np.zeros_like(previous_flows), where=row_total > 0
+    )
+    # the habit kernel already holds destination shares; the supply term S_p must not weigh
+    # them again, so loyal demand is split by habit / S_p * S_p via per-place normalisation
+    loyal_weight = np.where(attractiveness > 0, previous_revenue, 0.0)
+    supply = np.bincount(firm_place, loyal_weight, minlength=len(demand))
+    habit_kernel = np.divide(
+        habit, supply[None, :], out=np.zeros_like(habit), where=supply[None, :] > 0
+    )
+    loyal = allocate(demand * loyal_share, habit_kernel, firm_place, loyal_weight, capacity, 1)
+    rest = allocate(
+        demand - loyal.served_by_origin,
+        kernel,
+        firm_place,
+        attractiveness,
+        capacity - loyal.served_by_firm,
+        rounds,
+    )
+    return Allocation(
+        served_by_firm=loyal.served_by_firm + rest.served_by_firm,
+        orders_by_firm=loyal.orders_by_firm + rest.orders_by_firm,
+        served_by_origin=loyal.served_by_origin + rest.served_by_origin,
+        unmet_by_origin=demand - loyal.served_by_origin - rest.served_by_origin,
+        place_flows=loyal.place_flows + rest.place_flows,
+    )
+
+
+class Market:
+    """The quarterly market of all trade groups, with the state it carries between quarters.
+
+    Per group: the energy-transition segment (Ausbau only) goes first to firms by capacity x
+    innovation, since heat pumps, PV and retrofits need know-how the least innovative firms
+    lack; then loyal customers return to last quarter's suppliers; the rest is the open Huff
+    market, where a firm's pull is its capacity times its relative price to the power
+    ``-price_elasticity``.
+    """
+
+    def __init__(self, minutes: np.ndarray, half_times: np.ndarray, params) -> None:
+        self.params = params
+        self.kernels = [decay_kernel(minutes, ht, params.reach_half_times) for ht in half_times]
+        self.previous_flows: list[np.ndarray | None] = [None] * len(half_times)
+        self.previous_revenue: np.ndarray | None = None
+
+    def clear(self, demand: np.ndarray, segment_demand: np.ndarray, firms) -> dict:
+        """Allocate ``demand`` (place x group, incl. the segment) to ``firms`` (a CraftFirms)."""
+        t = firms.table
+        mp = self.params
+        capacity = firms.capacity()
+        n = len(t)
+        revenue, orders = np.zeros(n), np.zeros(n)
+        served, unmet = np.zeros_like(demand), np.zeros_like(demand)
+        previous = self.previous_revenue
+        if previous is not None and len(previous) < n:
+            previous = np.pad(previous, (0, n - len(previous)))
+        for gi in range(demand.shape[1]):
+            rows = np.flatnonzero(t.alive & (t.group == gi))
+            place, cap = t.place[rows], capacity[rows].copy()
+            open_demand = demand[:, gi].copy()
+            if segment_demand[:, gi].any():
+                seg = allocate(
+                    segment_demand[:, gi],
+                    self.kernels[gi],
+                    place,
+                    cap * t.innovation[rows],
+                    cap,
+                    mp.market_rounds,
+                )
+                open_demand -= segment_demand[:, gi]
+                cap -= seg.served_by_firm
+                revenue[rows] += seg.served_by_firm
+                orders[rows] += seg.orders_by_firm
+                served[:, gi] += seg.served_by_origin
+                unmet[:, gi] += seg.unmet_by_origin
+            pull = cap * t.price[rows] ** (-mp.price_elasticity)
+            result = allocate_with_loyalty(
+                open_demand,
+                self.kernels[gi],
+                place,
+                pull,
+                cap,
+                mp.market_rounds,
+                mp.loyal_share,
+                self.previous_flows[gi],
+                None if previous is None else previous[rows],
+            )
+            self.previous_flows[gi] = result.place_flows
+            revenue[rows] += result.served_by_firm
+            orders[rows] += result.orders_by_firm
+            served[:, gi] += result.served_by_origin
+            unmet[:, gi] += result.unmet_by_origin
+        self.previous_revenue = revenue.copy()
+        return {"revenue": revenue, "orders": orders, "served": served, "unmet": unmet}

@@ -43,6 +43,7 @@ class QuarterFlows:
     revenue: np.ndarray  # per firm row
     value_added: np.ndarray
     wages: np.ndarray
+    inputs: np.ndarray
     demand: np.ndarray  # origin place x group
     served: np.ndarray
     unmet: np.ndarray
@@ -107,6 +108,7 @@ class Recorder:
         frame["apprentices"] = by_key(t.apprentices, alive)
         frame["turnover_eur"] = by_key(flows.revenue)
         frame["value_added_eur"] = by_key(flows.value_added)
+        frame["inputs_eur"] = by_key(flows.inputs)
         frame["wages_eur"] = by_key(flows.wages)
         frame["innovation_mean"] = np.divide(
             by_key(t.innovation, alive),

@@ -16,12 +16,13 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 from scipy.stats import norm
 
+from sim.agents.cooperation import CooperationNetwork
 from sim.agents.craft_firm import CraftFirms
 from sim.agents.household import Households
 from sim.agents.transfer import create_institutions
 from sim.config import TRADE_GROUPS, Config
 from sim.interventions import Interventions
-from sim.market import allocate, decay_kernel
+from sim.market import Market
 from sim.metrics import QuarterFlows, Recorder
 from sim.randomness import RandomStreams
 from sim.region import _read_csv, build_region, load_trade_groups
@@ -41,6 +42,16 @@ PHASES = (
     "institutions",
     "metrics",
 )
+
+
+def stratified_uniform(rng: np.random.Generator, n: int) -> np.ndarray:
+    """n uniforms with exactly one in each interval [k/n, (k+1)/n), in random order.
+
+    Drawing base-year traits through their inverse distribution with these keeps the sample's
+    shares at the target (no sampling noise in calibrated stocks) while every firm still gets
+    a random value.
+    """
+    return (rng.permutation(n) + rng.random(n)) / max(n, 1)
 
 
 def largest_remainder(total: int, shares: np.ndarray) -> np.ndarray:
@@ -70,6 +81,7 @@ class RegionModel(mesa.Model):
         self._init_district_parameters()
         self.firms = CraftFirms(self)
         self._init_firms(self.streams["init_firms"])
+        self.cooperation = CooperationNetwork(self, self.streams["init_network"])
         self.households = Households(self)
         self.income_scale = 1.0
         self.households.populate(self.streams["init_households"])
@@ -89,6 +101,7 @@ class RegionModel(mesa.Model):
             t.district, np.maximum(t.staff - 1, 0), minlength=len(self.region.districts)
         ).astype(float)
         self.base_population = self.households.population_by_district().copy()
+        self._completers_to_pool = np.zeros(len(self.region.districts))
         self.recorder = Recorder(self)
 
     # ---- initialisation ---------------------------------------------------------------------
@@ -103,10 +116,7 @@ class RegionModel(mesa.Model):
         g = self.groups
         self.group_input_share = g["input_share"].to_numpy(float)
         self.group_half_time = g["half_time_min"].to_numpy(float)
-        self.kernels = [
-            decay_kernel(self.region.minutes, ht, self.params.reach_half_times)
-            for ht in self.group_half_time
-        ]
+        self.market = Market(self.region.minutes, self.group_half_time, self.params)
 
     def _group_productivity(self, district: np.ndarray, group: np.ndarray) -> np.ndarray:
         """Base turnover per person and quarter: group profile rescaled to the state's level."""
@@ -131,10 +141,19 @@ class RegionModel(mesa.Model):
             w = places["population"].to_numpy(float)[in_d] ** self.cfg.region.firm_urban_tilt
             place = rng.choice(in_d, size=len(group), p=w / w.sum())
             mean_staff = float(row["persons_per_firm"]) * rel_norm[group]
-            staff = rng.geometric(1.0 / np.maximum(mean_staff, 1.0))
+            # geometric firm sizes (65 % of firms < 5 persons, Sachsen 2008 [S]) by inverse CDF
+            p_size = 1.0 / np.maximum(mean_staff, 1.0)
+            u_size = stratified_uniform(rng, len(group))
+            with np.errstate(divide="ignore"):
+                staff = np.where(
+                    p_size >= 1.0,
+                    1,
+                    np.ceil(np.log1p(-u_size) / np.log1p(-np.minimum(p_size, 0.999))),
+                )
+            staff = np.maximum(staff, 1).astype(int)
             # owner age ~ N(mu, 10) with mu set so the share aged 60+ matches the chamber figure
             mu = 60.0 - 10.0 * norm.ppf(1.0 - float(row["share_owners_60plus"]))
-            age = np.clip(rng.normal(mu, 10.0, len(group)), 22.0, 85.0)
+            age = np.clip(mu + 10.0 * norm.ppf(stratified_uniform(rng, len(group))), 22.0, 85.0)
             cols["district"].append(np.full(len(group), di))
             cols["group"].append(group)
             cols["place"].append(place)
@@ -213,6 +232,7 @@ class RegionModel(mesa.Model):
             innovation=innovation,
             productivity=productivity,
             wage=wage,
+            price=1.0,
             cash=wage * np.maximum(np.asarray(staff) - 1, 0),
             founded_quarter=founded,
         )
@@ -273,11 +293,14 @@ class RegionModel(mesa.Model):
         self.households.refresh_income()
         self.interventions.start_quarter(q)
         lap("demography")
-        demand, household_demand = self._demand(q)
+        demand, household_demand, segment = self._demand(q)
         lap("demand")
-        revenue, orders, served, unmet = self._market(demand)
+        cleared = self.market.clear(demand, segment, self.firms)
+        revenue, orders = cleared["revenue"], cleared["orders"]
+        served, unmet = cleared["served"], cleared["unmet"]
         lap("choice")
         accounts = self.firms.book(revenue, orders)
+        self.firms.set_prices(self.firms.utilisation())
         value_added = self.firms.table.value_added.copy()
         lap("production")
         self._advise(q)
@@ -285,21 +308,29 @@ class RegionModel(mesa.Model):
         labour = self.firms.adjust_labour(
             self.streams.for_quarter("labour", q), self._labour_pool()
         )
+        placement = 1.0 + self.params.transfer.placement_intake_gain * self.recently_advised(q)
         training = self.firms.train(
             self.streams.for_quarter("apprentices", q),
             self.apprentice_intake_rate * self.interventions.intake_multiplier(),
             q,
             self.interventions.dropout_multiplier(),
+            placement,
+        )
+        leaving = training["apprentice_completed"] - training["apprentice_retained"]
+        self._completers_to_pool = self.params.firm.completers_stay_in_region * np.bincount(
+            self.firms.table.district, leaving, minlength=len(self.region.districts)
         )
         self.interventions.book_new_contracts(training["apprentice_intake"])
         lap("labour")
         events = self._succession_and_exits(q)
         events["startups"] = self._startups(q, demand, unmet, labour["pool_left"])
+        self.cooperation.join(events["startups"], self.streams.for_quarter("network_join", q))
         lap("succession")
         flows = QuarterFlows(
             revenue=revenue,
             value_added=value_added,
             wages=accounts["wages"],
+            inputs=accounts["inputs"],
             demand=demand,
             served=served,
             unmet=unmet,
@@ -312,8 +343,12 @@ class RegionModel(mesa.Model):
         self.quarter += 1
         self.running = self.quarter <= self.end_quarter
 
-    def _demand(self, q: int) -> tuple[np.ndarray, np.ndarray]:
-        """Demand per origin place and trade group (EUR this quarter), and its household part."""
+    def _demand(self, q: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Demand per origin place and trade group (EUR this quarter).
+
+        Returns total demand, its household part, and its energy-transition segment (a part of
+        Ausbau demand that only firms with know-how can take on, see ``Market``).
+        """
         hh = self.households
         spend_place = hh.by_place(hh.spending())
         household = spend_place[:, None] * self.spend_share[None, :]
@@ -334,36 +369,28 @@ class RegionModel(mesa.Model):
         energy = self.energy.ausbau_multiplier(q)
         household[:, ausbau] *= energy
         business[:, ausbau] *= energy
-        return household + business + public, household
-
-    def _market(self, demand: np.ndarray):
-        t = self.firms.table
-        capacity = self.firms.capacity()
-        revenue = np.zeros(len(t))
-        orders = np.zeros(len(t))
-        served = np.zeros_like(demand)
-        unmet = np.zeros_like(demand)
-        for gi in range(len(TRADE_GROUPS)):
-            rows = np.flatnonzero(t.alive & (t.group == gi))
-            result = allocate(
-                demand[:, gi],
-                self.kernels[gi],
-                t.place[rows],
-                capacity[rows],
-                capacity[rows],
-                self.params.market_rounds,
-            )
-            revenue[rows] = result.served_by_firm
-            orders[rows] = result.orders_by_firm
-            served[:, gi] = result.served_by_origin
-            unmet[:, gi] = result.unmet_by_origin
-        return revenue, orders, served, unmet
+        total = household + business + public
+        segment = np.zeros_like(total)
+        segment[:, ausbau] = (household[:, ausbau] + business[:, ausbau]) * (
+            self.energy.segment_share(q)
+        )
+        return total, household, segment
 
     def _advise(self, q: int) -> None:
+        """Institutions advise; co-advised firms may link; innovation spreads in the network."""
         rng = self.streams.for_quarter("advice", q)
+        advised = []
         for inst in self.institutions:
             u = rng.random(len(self.firms.table))
-            inst.advise(q, rng, u)
+            advised.append(inst.advise(q, rng, u))
+        self.cooperation.broker(advised, self.streams.for_quarter("network", q))
+        self.cooperation.spread()
+
+    def recently_advised(self, q: int) -> np.ndarray:
+        """Firms with a live tie to an institution (advised within the memory window)."""
+        t = self.firms.table
+        memory = self.params.transfer.advice_memory_quarters
+        return (t.advised_quarter >= 0) & (q - t.advised_quarter < memory)
 
     def _labour_pool(self) -> np.ndarray:
         """Workers on offer to the crafts this quarter, per district.
@@ -374,7 +401,8 @@ class RegionModel(mesa.Model):
         fp = self.params.firm
         index = self.households.working_age_by_district() / self.base_working_age
         pool = fp.labour_inflow_per_year / 4.0 * self.base_employees * index
-        return pool + fp.coal_job_losers_to_crafts * self.coal.released_workers
+        pool += fp.coal_job_losers_to_crafts * self.coal.released_workers
+        return pool + self._completers_to_pool
 
     def _succession_and_exits(self, q: int) -> dict[str, np.ndarray]:
         fp = self.params.firm
@@ -389,6 +417,7 @@ class RegionModel(mesa.Model):
             "external": fp.succession_external,
         }
         total = sum(base.values())
+        advised = self.recently_advised(q)
         closed = []
         for row in retiring:
             small = t.staff[row] <= 4
@@ -398,6 +427,8 @@ class RegionModel(mesa.Model):
             p = {k: v * scale for k, v in base.items()}
             if t.staff[row] < 2:
                 p["employee"] = 0.0
+            if advised[row]:  # the chamber's exchange knows the firm: external buyers found
+                p["external"] *= 1.0 + self.params.transfer.succession_match_gain
             p = self.interventions.succession_probabilities(row, p)
             route = self.firms.agents[int(row)].handover(u[0, row], p)
             if route is None:
@@ -421,7 +452,9 @@ class RegionModel(mesa.Model):
         other = np.setdiff1d(other, np.concatenate([closed, losers]))
         events["closures_losses"] = list(losers)
         events["closures_other"] = list(other)
-        self.firms.close(np.concatenate([closed, losers, other]), q)
+        gone = np.concatenate([closed, losers, other])
+        self.firms.close(gone, q)
+        self.cooperation.leave(gone)
         return {k: np.asarray(v, dtype=int) for k, v in events.items()}
 
     def _startups(

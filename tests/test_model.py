@@ -80,9 +80,12 @@ def test_turnover_equals_household_plus_other_spending(small_run):
 def test_value_added_is_turnover_minus_inputs(small_run):
     model, tables = small_run
     g = tables["groups"]
-    share = model.groups["input_share"]
-    expected = g["turnover_eur"] * (1 - g["trade_group"].map(share).astype(float))
-    assert np.allclose(g["value_added_eur"], expected, rtol=1e-9)
+    assert np.allclose(g["value_added_eur"], g["turnover_eur"] - g["inputs_eur"], rtol=1e-9)
+    # inputs follow real output: between the input share at the highest and lowest price
+    share = g["trade_group"].map(model.groups["input_share"]).astype(float)
+    mp = model.params
+    assert (g["inputs_eur"] <= g["turnover_eur"] * share / mp.price_min + 1e-6).all()
+    assert (g["inputs_eur"] >= g["turnover_eur"] * share / mp.price_max - 1e-6).all()
 
 
 def test_no_negative_stocks(small_run):

@@ -35,6 +35,7 @@ FIRM_COLUMNS = {
     "productivity": np.float64,  # base turnover per person and quarter at innovation 0
     "innovation": np.float64,  # 0..1
     "wage": np.float64,  # cost per employee and quarter
+    "price": np.float64,  # price level relative to the base year (1.0)
     "capacity_bonus": np.float64,  # extra output share from shared workshops (rural hubs)
     "cash": np.float64,
     "loss_quarters": np.int16,
@@ -100,14 +101,15 @@ class CraftFirms:
         persons = t.staff + fp.apprentice_output_share * t.apprentices
         effective = t.productivity * (1.0 + fp.innovation_productivity_gain * t.innovation)
         slack = 1.0 + fp.capacity_slack + t.capacity_bonus
-        return np.where(t.alive, persons * effective * slack, 0.0)
+        return np.where(t.alive, persons * effective * slack * t.price, 0.0)
 
     # ---- quarterly processes ----------------------------------------------------------------
     def book(self, revenue: np.ndarray, orders: np.ndarray) -> dict[str, np.ndarray]:
         """Revenue, inputs, value added, wages and profit for the quarter."""
         t, fp = self.table, self.model.params.firm
         input_share = self.model.group_input_share[t.group]
-        inputs = revenue * input_share
+        # inputs follow the real output; a higher price widens the margin
+        inputs = revenue / t.price * input_share
         value_added = revenue - inputs
         wages = t.wage * (np.maximum(t.staff - 1, 0) + fp.apprentice_wage_ratio * t.apprentices)
         profit = np.where(t.alive, value_added - wages, 0.0)
@@ -120,6 +122,21 @@ class CraftFirms:
         losing = t.alive & (profit < reservation)
         t.loss_quarters[:] = np.where(losing, t.loss_quarters + 1, 0)
         return {"inputs": inputs, "wages": wages, "profit": profit}
+
+    def set_prices(self, utilisation: np.ndarray) -> None:
+        """Busy firms raise prices, idle firms cut them (bounded, see config)."""
+        t, mp = self.table, self.model.params
+        target = 1.0 / (1.0 + mp.firm.capacity_slack)
+        change = 1.0 + mp.price_adjustment * (utilisation - target)
+        t.price[:] = np.where(
+            t.alive, np.clip(t.price * change, mp.price_min, mp.price_max), t.price
+        )
+
+    def utilisation(self) -> np.ndarray:
+        """Orders addressed to each firm relative to its base output (capacity without slack)."""
+        t, fp = self.table, self.model.params.firm
+        full = self.capacity() / (1.0 + fp.capacity_slack + t.capacity_bonus)
+        return np.divide(t.orders, full, out=np.zeros(len(t)), where=full > 0)
 
     def adjust_labour(self, rng: np.random.Generator, pool: np.ndarray) -> dict[str, np.ndarray]:
         """Staff leave, idle firms shed, busy firms hire from the district's labour pool.
@@ -134,8 +151,7 @@ class CraftFirms:
         u = rng.random((3, n))
         employees = np.where(t.alive, np.maximum(t.staff - 1, 0), 0)
         leavers = rng.binomial(employees, fp.staff_attrition_per_year / 4.0)
-        full_capacity = self.capacity() / (1.0 + fp.capacity_slack + t.capacity_bonus)
-        util = np.divide(t.orders, full_capacity, out=np.zeros(n), where=full_capacity > 0)
+        util = self.utilisation()
         shed = t.alive & (util < fp.shed_utilisation) & (t.staff - leavers > 1) & (u[1] < 0.5)
         wants = t.alive & (util > fp.hire_utilisation)
         hired = np.zeros(n, dtype=bool)
@@ -159,6 +175,7 @@ class CraftFirms:
         intake_rate: np.ndarray,
         quarter: int,
         dropout_multiplier: float = 1.0,
+        placement: np.ndarray | float = 1.0,
     ) -> dict:
         """Apprentice intake (training year starts in Q3), completion, dropout, retention."""
         t, fp = self.table, self.model.params.firm
@@ -172,13 +189,18 @@ class CraftFirms:
         intake = np.zeros(n, dtype=np.int64)
         if quarter % 4 == 2:  # Q3: training year starts 1 August
             mean_staff = max(float(t.staff[t.alive].mean()), 1.0)
-            lam = intake_rate[t.district] * t.staff / mean_staff
+            # the chambers' placement service brings advised firms more applicants
+            lam = intake_rate[t.district] * t.staff / mean_staff * placement
             intake = np.where(t.alive, rng.poisson(lam), 0)
         else:
             rng.poisson(np.zeros(n))  # keep the stream aligned across quarters
         t.apprentices[:] = appr - completed - dropped + intake
         t.staff[:] += retained.astype(np.int32)
-        return {"apprentice_intake": intake, "apprentice_completed": completed}
+        return {
+            "apprentice_intake": intake,
+            "apprentice_completed": completed,
+            "apprentice_retained": retained,
+        }
 
     def age_owners(self) -> np.ndarray:
         """Owners age a quarter; returns rows of owners who reach retirement now."""

@@ -21,10 +21,22 @@ class EnergyTransition:
         self.model = model
         self.cfg = model.cfg.scenario.energy_transition
 
+    def _grown_share(self, quarter: int) -> float:
+        years = year_of(quarter) - year_of(self.model.start_quarter)
+        return (
+            self.cfg.base_share_of_ausbau_demand
+            * (1.0 + self.cfg.retrofit_growth_per_year) ** years
+        )
+
+    def segment_share(self, quarter: int) -> float:
+        """Share of (grown) Ausbau demand that is energy-transition work."""
+        if not self.cfg.enabled:
+            return self.cfg.base_share_of_ausbau_demand
+        return self._grown_share(quarter) / self.ausbau_multiplier(quarter)
+
     def ausbau_multiplier(self, quarter: int) -> float:
         """Ausbau demand relative to what households and businesses alone would ask for."""
         if not self.cfg.enabled:
             return 1.0
-        years = year_of(quarter) - year_of(self.model.start_quarter)
         share = self.cfg.base_share_of_ausbau_demand
-        return 1.0 - share + share * (1.0 + self.cfg.retrofit_growth_per_year) ** years
+        return 1.0 - share + self._grown_share(quarter)

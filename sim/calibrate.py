@@ -1,0 +1,249 @@
+"""Calibration report: the model's base year against the data in ``sim/data``.
+
+    python -m sim.calibrate                      # table of targets, model values, errors
+    python -m sim.calibrate --check              # exit 1 if any error exceeds its tolerance
+    python -m sim.calibrate --validate           # also compare 2025-2030 with data not fitted
+    python -m sim.calibrate region=small households_per_agent=10   # any Hydra override
+
+Stocks (firms, persons employed, apprentices, owner ages, households, population) are compared
+at initialisation, i.e. at the end of the year before the start quarter, which is when the
+chambers count them; flows (turnover per person) over the first simulated quarter, annualised.
+Parameters fitted to a target are listed with the target they reproduce.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from hydra.errors import HydraException
+from omegaconf.errors import OmegaConfBaseException
+
+from sim.config import TRADE_GROUPS, ConfigError, load_config
+from sim.model import RegionModel
+from sim.region import DataError, _read_csv, load_districts
+
+DEFAULT_TOLERANCE = 0.05
+
+# what was fitted at initialisation, and to which target (see docs/ODD.md, Initialisation)
+FITTED = [
+    ("firms per district", "craft_firms (districts.csv): placed 1:1"),
+    ("firms per trade group", "share_of_firms (trade_groups.csv): largest-remainder split"),
+    ("mean owner age per chamber", "share_owners_60plus (districts.csv): normal, sd 10 years"),
+    ("apprentice intake rate per district", "apprentices (districts.csv): steady state"),
+    ("productivity per group", "turnover_per_person_eur (crafts_by_state.csv): state mean"),
+    ("household spending shares on crafts", "private turnover = turnover x customer_private"),
+    ("business and public demand", "turnover x customer_business / customer_public"),
+    ("income scale", "model.household.income_eur_month (LWR 2022 [M])"),
+    ("households per place", "households (districts.csv) / population share of the place"),
+]
+
+
+@dataclass
+class Target:
+    name: str
+    district_id: str
+    target: float
+    model: float
+    tolerance: float = DEFAULT_TOLERANCE
+    source: str = ""
+
+    @property
+    def error(self) -> float:
+        return (self.model - self.target) / self.target if self.target else float("nan")
+
+
+def base_year_targets(model: RegionModel) -> list[Target]:
+    """Targets and model values: stocks as initialised, turnover over the first quarter.
+
+    Call on a fresh model; this runs its first quarter.
+    """
+    stocks = model.firms.table
+    staff0, apprentices0 = stocks.staff.copy(), stocks.apprentices.copy()
+    owner_age0 = stocks.owner_age.copy()
+    district0 = stocks.district.copy()
+    pop = model.households.population_by_district()
+    households = model.households.counts_by_district()
+    model.step()
+    data = load_districts().set_index("district_id")
+    shares = model.groups["share_of_firms"].to_numpy(float)
+    t = model.firms.table
+    base = t.founded_quarter < model.start_quarter  # firms of the base year (not founders)
+    n_d = len(model.region.districts)
+    states = _read_csv("crafts_by_state.csv", ["state", "turnover_per_person_eur"])
+    state_tpp = states.set_index("state")["turnover_per_person_eur"]
+    groups = model.recorder.tables()["groups"]
+    first = groups[groups["quarter"] == groups["quarter"].iloc[0]]
+    turnover = first.groupby("district_id", observed=True)["turnover_eur"].sum()
+    out: list[Target] = []
+    for di, d in enumerate(model.region.districts["district_id"]):
+        row = data.loc[d]
+        in_d = base & (t.district == di)
+        at_start = district0 == di
+        firms = in_d.sum()
+        out.append(Target("craft firms", d, row["craft_firms"], firms, source="districts.csv"))
+        by_group = np.bincount(t.group[in_d], minlength=len(TRADE_GROUPS))
+        for gi, g in enumerate(TRADE_GROUPS):
+            expected = row["craft_firms"] * shares[gi]
+            # rounding a district's firms to whole firms per group: allow half a firm
+            tol = max(DEFAULT_TOLERANCE, 0.5 / max(expected, 1e-9))
+            out.append(Target(f"firms {g}", d, expected, by_group[gi], tol, "trade_groups.csv"))
+        persons = row["persons_per_firm"] * row["craft_firms"]
+        out.append(
+            Target(
+                "persons employed",
+                d,
+                persons,
+                staff0[at_start].sum(),
+                source="districts.csv persons_per_firm x craft_firms",
+            )
+        )
+        out.append(
+            Target(
+                "apprentices",
+                d,
+                row["apprentices"],
+                apprentices0[at_start].sum(),
+                source="districts.csv",
+            )
+        )
+        owners = owner_age0[at_start]
+        out.append(
+            Target(
+                "share of owners 60+",
+                d,
+                row["share_owners_60plus"],
+                float((owners >= 60).mean()) if len(owners) else 0.0,
+                source="districts.csv (chamber figure)",
+            )
+        )
+        employed = staff0[at_start].sum() + apprentices0[at_start].sum()
+        out.append(
+            Target(
+                "turnover per person (EUR/yr)",
+                d,
+                state_tpp[row["state"]],
+                4 * turnover.get(d, 0.0) / employed if employed else 0.0,
+                source="crafts_by_state.csv (Handwerkszaehlung)",
+            )
+        )
+        out.append(
+            Target("households", d, row["households"], households[di], source="districts.csv")
+        )
+        out.append(Target("population", d, row["population"], pop[di], source="districts.csv"))
+    assert len(out) == n_d * (len(TRADE_GROUPS) + 7)
+    return out
+
+
+def validation(model: RegionModel, quarters: int = 20) -> pd.DataFrame:
+    """Run on and compare with figures the model was not fitted to."""
+    start = model.recorder.tables()["groups"]
+    firms_start = start[start["quarter"] == start["quarter"].iloc[0]]
+    for _ in range(quarters - 1):
+        if model.running:
+            model.step()
+    tables = model.recorder.tables()
+    g = tables["groups"]
+    last = g[g["quarter"] == g["quarter"].iloc[-1]]
+    years = (quarters - 1) / 4
+    chamber = model.region.districts.set_index("district_id")["chamber"]
+    rows = []
+    # chamber register trends (CRAFTS.md s6): HWK Leipzig -0.1 %/yr (2012-2023),
+    # HWK Halle -1.3 %/yr (2011-2022) and -0.8 %/yr (2022-2025)
+    observed = {"hwk_leipzig": -0.001, "hwk_halle": -0.010}
+    for ch, obs in observed.items():
+        ds = chamber[chamber == ch].index
+        f0 = firms_start[firms_start["district_id"].isin(ds)]["firms"].sum()
+        f1 = last[last["district_id"].isin(ds)]["firms"].sum()
+        if f0 > 0:
+            model_rate = (f1 / f0) ** (1 / years) - 1
+            rows.append(
+                {
+                    "check": f"firm count trend {ch} (%/yr)",
+                    "observed": 100 * obs,
+                    "model": 100 * model_rate,
+                    "source": "CRAFTS.md s6 [V/S]",
+                }
+            )
+    # craft persons per 1,000 inhabitants, Sachsen-Anhalt 2021 (StaLa ST via hallanzeiger)
+    density = {"halle": 46.01, "saalekreis": 76.97}
+    t = model.firms.table
+    pop = model.households.population_by_district()
+    for d, obs in density.items():
+        ids = list(model.region.districts["district_id"])
+        if d in ids:
+            di = ids.index(d)
+            persons = t.staff[t.alive & (t.district == di)].sum()
+            rows.append(
+                {
+                    "check": f"craft persons per 1,000 inhabitants {d}",
+                    "observed": obs,
+                    "model": 1000 * persons / pop[di],
+                    "source": "SOURCES.md s4.2 [S]",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.calibrate",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument("--validate", action="store_true", help="compare 2025-2030 with data")
+    parser.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE)
+    parser.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. region=small")
+    args = parser.parse_args(argv)
+    try:
+        cfg = load_config([*args.overrides, "progress=false"])
+        model = RegionModel(cfg)
+    except (ConfigError, DataError, HydraException, OmegaConfBaseException) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    targets = base_year_targets(model)
+    frame = pd.DataFrame(
+        [
+            {
+                "target": t.name,
+                "district_id": t.district_id,
+                "data": t.target,
+                "model": t.model,
+                "rel_error": t.error,
+                "tolerance": max(t.tolerance, args.tolerance)
+                if t.tolerance > DEFAULT_TOLERANCE
+                else args.tolerance,
+                "source": t.source,
+            }
+            for t in targets
+        ]
+    )
+    frame["ok"] = frame["rel_error"].abs() <= frame["tolerance"]
+    with pd.option_context(
+        "display.width", 200, "display.max_rows", 500, "display.float_format", "{:,.4g}".format
+    ):
+        print(
+            f"Calibration, base year {model.current_label} ({cfg.region.name} region, "
+            f"{cfg.households_per_agent:g} households per agent, seed {cfg.seed})\n"
+        )
+        print(frame.drop(columns="source").to_string(index=False))
+        print("\nFitted at initialisation (parameter -> target it reproduces):")
+        for what, target in FITTED:
+            print(f"  {what:38s} -> {target}")
+        if args.validate:
+            print("\nValidation against data the model was not fitted to (2025-2030):")
+            print(validation(model).to_string(index=False))
+    missed = frame[~frame["ok"]]
+    print(f"\n{len(frame) - len(missed)} of {len(frame)} targets within tolerance")
+    if args.check and len(missed):
+        print("targets missed:\n" + missed.to_string(index=False), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

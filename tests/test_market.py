@@ -1,0 +1,71 @@
+"""The market on its own: conservation, capacity limits, distance decay, loyalty."""
+
+import numpy as np
+import pytest
+
+from sim.market import allocate, allocate_with_loyalty, decay_kernel
+
+
+@pytest.fixture
+def line_market():
+    """Five places on a line, 10 minutes apart; eight firms."""
+    rng = np.random.default_rng(4)
+    pos = np.arange(5) * 10.0
+    minutes = np.abs(pos[:, None] - pos[None, :]) + 5.0
+    kernel = decay_kernel(minutes, half_time_min=10.0, reach_half_times=3.0)
+    firm_place = np.array([0, 0, 1, 2, 2, 3, 4, 4])
+    capacity = rng.uniform(50, 150, len(firm_place))
+    demand = rng.uniform(50, 250, 5)
+    return demand, kernel, firm_place, capacity
+
+
+def test_demand_is_conserved_and_capacity_respected(line_market):
+    demand, kernel, firm_place, capacity = line_market
+    r = allocate(demand, kernel, firm_place, capacity, capacity, rounds=4)
+    assert np.allclose(r.served_by_origin + r.unmet_by_origin, demand)
+    assert np.isclose(r.served_by_firm.sum(), r.served_by_origin.sum())
+    assert np.allclose(r.place_flows.sum(axis=1), r.served_by_origin)
+    assert (r.served_by_firm <= capacity + 1e-9).all()
+    assert (r.unmet_by_origin >= -1e-9).all()
+
+
+def test_unmet_only_when_capacity_or_reach_binds(line_market):
+    demand, kernel, firm_place, capacity = line_market
+    big = allocate(demand, kernel, firm_place, capacity * 100, capacity * 100, rounds=4)
+    assert np.allclose(big.unmet_by_origin, 0.0)
+    scarce = allocate(demand, kernel, firm_place, capacity / 10, capacity / 10, rounds=4)
+    assert scarce.unmet_by_origin.sum() > 0
+    assert np.isclose(scarce.served_by_firm.sum(), (capacity / 10).sum())
+
+
+def test_more_rounds_serve_more(line_market):
+    demand, kernel, firm_place, capacity = line_market
+    one = allocate(demand * 2, kernel, firm_place, capacity, capacity, rounds=1)
+    four = allocate(demand * 2, kernel, firm_place, capacity, capacity, rounds=4)
+    assert four.served_by_origin.sum() >= one.served_by_origin.sum()
+
+
+def test_nearer_firms_get_more_and_out_of_reach_gets_nothing():
+    minutes = np.array([[5.0, 20.0, 200.0], [20.0, 5.0, 200.0], [200.0, 200.0, 5.0]])
+    kernel = decay_kernel(minutes, half_time_min=10.0, reach_half_times=3.0)
+    demand = np.array([100.0, 0.0, 0.0])
+    r = allocate(demand, kernel, np.array([0, 1, 2]), np.ones(3), np.full(3, 1e6), rounds=2)
+    assert r.served_by_firm[0] > r.served_by_firm[1] > 0
+    assert r.served_by_firm[2] == 0.0
+
+
+def test_loyal_customers_return_to_last_quarters_suppliers(line_market):
+    demand, kernel, firm_place, capacity = line_market
+    cap = capacity * 10
+    first = allocate(demand, kernel, firm_place, cap, cap, rounds=4)
+    # a rival with a huge pull appears at place 2; loyal demand still goes to old suppliers
+    pull = cap.copy()
+    pull[3] *= 1000
+    loyal = allocate_with_loyalty(
+        demand, kernel, firm_place, pull, cap, 4, 0.8, first.place_flows, first.served_by_firm
+    )
+    fickle = allocate_with_loyalty(demand, kernel, firm_place, pull, cap, 4, 0.0, None, None)
+    assert np.allclose(loyal.served_by_origin + loyal.unmet_by_origin, demand)
+    assert loyal.served_by_firm[3] < fickle.served_by_firm[3]
+    others = np.delete(np.arange(len(cap)), 3)
+    assert loyal.served_by_firm[others].sum() > fickle.served_by_firm[others].sum()
