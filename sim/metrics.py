@@ -48,6 +48,7 @@ class QuarterFlows:
     served: np.ndarray
     unmet: np.ndarray
     household_demand: np.ndarray  # origin place x group (part of ``demand``)
+    business_demand: np.ndarray  # origin place x group (part of ``demand``, incl. coal sector)
     events: dict[str, np.ndarray] = field(default_factory=dict)  # name -> firm rows
     intervention_cost_eur: np.ndarray | None = None  # per district, EUR this quarter
 
@@ -152,6 +153,15 @@ class Recorder:
                     where=households > 0,
                 ),
                 "household_craft_spending_eur": self._place_to_district(household_spend_place),
+                "household_craft_demand_eur": self._place_to_district(
+                    flows.household_demand.sum(axis=1)
+                ),
+                "business_craft_demand_eur": self._place_to_district(
+                    flows.business_demand.sum(axis=1)
+                ),
+                "public_craft_demand_eur": self._place_to_district(
+                    (flows.demand - flows.household_demand - flows.business_demand).sum(axis=1)
+                ),
                 "other_craft_spending_eur": self._place_to_district(other_spend_place),
                 "coal_direct_jobs": hh.by_district(
                     ht.weight * ((ht.employment == COAL_DIRECT) & ~ht.jobless)

@@ -293,7 +293,7 @@ class RegionModel(mesa.Model):
         self.households.refresh_income()
         self.interventions.start_quarter(q)
         lap("demography")
-        demand, household_demand, segment = self._demand(q)
+        demand, household_demand, business_demand, segment = self._demand(q)
         lap("demand")
         cleared = self.market.clear(demand, segment, self.firms)
         revenue, orders = cleared["revenue"], cleared["orders"]
@@ -335,6 +335,7 @@ class RegionModel(mesa.Model):
             served=served,
             unmet=unmet,
             household_demand=household_demand,
+            business_demand=business_demand,
             events=events,
             intervention_cost_eur=self.interventions.cost_by_district(),
         )
@@ -343,11 +344,11 @@ class RegionModel(mesa.Model):
         self.quarter += 1
         self.running = self.quarter <= self.end_quarter
 
-    def _demand(self, q: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _demand(self, q: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Demand per origin place and trade group (EUR this quarter).
 
-        Returns total demand, its household part, and its energy-transition segment (a part of
-        Ausbau demand that only firms with know-how can take on, see ``Market``).
+        Returns total demand, its household and business parts (the rest is public), and its
+        energy-transition segment (Ausbau work that needs know-how, see ``Market``).
         """
         hh = self.households
         spend_place = hh.by_place(hh.spending())
@@ -374,7 +375,7 @@ class RegionModel(mesa.Model):
         segment[:, ausbau] = (household[:, ausbau] + business[:, ausbau]) * (
             self.energy.segment_share(q)
         )
-        return total, household, segment
+        return total, household, business, segment
 
     def _advise(self, q: int) -> None:
         """Institutions advise; co-advised firms may link; innovation spreads in the network."""
