@@ -114,7 +114,7 @@ class Interventions:
             t.capacity_bonus[near] = np.maximum(t.capacity_bonus[near], c.cooperation_capacity_gain)
         if "local_procurement" in self.active:
             c = self.cfg.local_procurement
-            pop = m.households.population_by_district()
+            pop = m.household_stats["population"]
             self._cost += c.budget_eur_per_year / 4.0 * pop / pop.sum()
 
     def _hub_reach(self) -> np.ndarray:

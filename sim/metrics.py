@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.agents.household import COAL_DEPENDENT, COAL_DIRECT
 from sim.config import SETTLEMENT_TYPES, TRADE_GROUPS
 from sim.timeline import format_quarter
 
@@ -125,8 +124,6 @@ class Recorder:
             frame[name] = np.bincount(key[rows], minlength=self.n_keys)
         self._groups.append(frame)
 
-        hh = m.households
-        ht = hh.table
         hh_served_share = np.divide(
             flows.household_demand,
             flows.demand,
@@ -135,16 +132,17 @@ class Recorder:
         )
         household_spend_place = (flows.served * hh_served_share).sum(axis=1)
         other_spend_place = flows.served.sum(axis=1) - household_spend_place
-        households = hh.counts_by_district()
-        income_total = hh.by_district(ht.income * ht.weight) * 3.0
+        stats = m.household_stats
+        households = stats["households"]
+        income_total = stats["income_month"] * 3.0
         districts = pd.DataFrame(
             {
                 "quarter": label,
                 "year": quarter // 4,
                 "district_id": m.region.districts["district_id"].to_numpy(),
-                "population": hh.population_by_district(),
+                "population": stats["population"],
                 "households": households,
-                "working_age_population": hh.working_age_by_district(),
+                "working_age_population": stats["working_age_population"],
                 "household_income_eur": income_total,
                 "household_income_per_household_eur_month": np.divide(
                     income_total / 3.0,
@@ -163,13 +161,9 @@ class Recorder:
                     (flows.demand - flows.household_demand - flows.business_demand).sum(axis=1)
                 ),
                 "other_craft_spending_eur": self._place_to_district(other_spend_place),
-                "coal_direct_jobs": hh.by_district(
-                    ht.weight * ((ht.employment == COAL_DIRECT) & ~ht.jobless)
-                ),
-                "coal_dependent_jobs": hh.by_district(
-                    ht.weight * ((ht.employment == COAL_DEPENDENT) & ~ht.jobless)
-                ),
-                "coal_jobless_households": hh.by_district(ht.weight * ht.jobless),
+                "coal_direct_jobs": stats["coal_direct_jobs"],
+                "coal_dependent_jobs": stats["coal_dependent_jobs"],
+                "coal_jobless_households": stats["coal_jobless_households"],
             }
         )
         districts["intervention_cost_eur"] = (

@@ -69,7 +69,8 @@ class RegionModel(mesa.Model):
         cfg = cfg if isinstance(cfg, DictConfig) else OmegaConf.structured(cfg)
         super().__init__(rng=int(cfg.seed))
         self.cfg = cfg
-        self.params = cfg.model
+        # plain dataclasses: attribute access in the hot loops without OmegaConf overhead
+        self.params = OmegaConf.to_object(cfg.model)
         self.streams = RandomStreams(int(cfg.seed))
         self.start_quarter = parse_quarter(cfg.start)
         self.end_quarter = parse_quarter(cfg.end)
@@ -95,12 +96,13 @@ class RegionModel(mesa.Model):
         self.institutions = create_institutions(self)
         self.interventions = Interventions(self)
         self._init_demand()
-        self.base_working_age = self.households.working_age_by_district().copy()
+        self.household_stats = self.households.summary()
+        self.base_working_age = self.household_stats["working_age_population"].copy()
         t = self.firms.table
         self.base_employees = np.bincount(
             t.district, np.maximum(t.staff - 1, 0), minlength=len(self.region.districts)
         ).astype(float)
-        self.base_population = self.households.population_by_district().copy()
+        self.base_population = self.household_stats["population"].copy()
         self._completers_to_pool = np.zeros(len(self.region.districts))
         self.recorder = Recorder(self)
 
@@ -291,6 +293,7 @@ class RegionModel(mesa.Model):
         self.demography.step(q)
         self.coal.step(q)
         self.households.refresh_income()
+        self.household_stats = self.households.summary()
         self.interventions.start_quarter(q)
         lap("demography")
         demand, household_demand, business_demand, segment = self._demand(q)
@@ -354,8 +357,9 @@ class RegionModel(mesa.Model):
         spend_place = hh.by_place(hh.spending())
         household = spend_place[:, None] * self.spend_share[None, :]
         district_idx = self.region.place_district
-        pop_index = hh.population_by_district() / self.base_population
-        work_index = hh.working_age_by_district() / self.base_working_age
+        stats = self.household_stats
+        pop_index = stats["population"] / self.base_population
+        work_index = stats["working_age_population"] / self.base_working_age
         business = self.business_base * work_index[district_idx][:, None]
         public = self.public_base * pop_index[district_idx][:, None]
         public *= self.interventions.public_demand_multiplier()
@@ -400,7 +404,7 @@ class RegionModel(mesa.Model):
         retirees shrink it), plus a share of the coal workers who lost their job this quarter.
         """
         fp = self.params.firm
-        index = self.households.working_age_by_district() / self.base_working_age
+        index = self.household_stats["working_age_population"] / self.base_working_age
         pool = fp.labour_inflow_per_year / 4.0 * self.base_employees * index
         pool += fp.coal_job_losers_to_crafts * self.coal.released_workers
         return pool + self._completers_to_pool
@@ -412,37 +416,24 @@ class RegionModel(mesa.Model):
         u = rng.random((3, len(t)))
         events: dict[str, list[int]] = defaultdict(list)
         retiring = self.firms.age_owners()
-        base = {
-            "family": fp.succession_family,
-            "employee": fp.succession_employee,
-            "external": fp.succession_external,
-        }
-        total = sum(base.values())
         advised = self.recently_advised(q)
+        # successor traits for every retiring owner, drawn at once (inverse normal CDF)
+        successor_age = np.clip(
+            fp.successor_age_mean + fp.successor_age_sd * norm.ppf(u[1, retiring]), 22, 60
+        )
+        successor_retires = fp.retirement_age_mean + fp.retirement_age_sd * norm.ppf(u[2, retiring])
         closed = []
-        for row in retiring:
-            small = t.staff[row] <= 4
-            rural = t.settlement[row] == 2
-            penalty = fp.small_firm_closure_penalty * small + fp.rural_closure_penalty * rural
-            scale = max(0.0, 1.0 - penalty / total) if total > 0 else 0.0
-            p = {k: v * scale for k, v in base.items()}
-            if t.staff[row] < 2:
-                p["employee"] = 0.0
-            if advised[row]:  # the chamber's exchange knows the firm: external buyers found
-                p["external"] *= 1.0 + self.params.transfer.succession_match_gain
-            p = self.interventions.succession_probabilities(row, p)
-            route = self.firms.agents[int(row)].handover(u[0, row], p)
+        for i, row in enumerate(retiring):
+            firm = self.firms.agents[int(row)]
+            p = self.interventions.succession_probabilities(row, firm.succession_odds(advised[row]))
+            route = firm.handover(u[0, row], p)
             if route is None:
                 closed.append(row)
                 events["closures_no_successor"].append(row)
             else:
                 events[f"successions_{route}"].append(row)
-                t.owner_age[row] = np.clip(
-                    fp.successor_age_mean + fp.successor_age_sd * norm.ppf(u[1, row]), 22, 60
-                )
-                t.retirement_age[row] = fp.retirement_age_mean + fp.retirement_age_sd * norm.ppf(
-                    u[2, row]
-                )
+                t.owner_age[row] = successor_age[i]
+                t.retirement_age[row] = successor_retires[i]
         closed = np.asarray(closed, dtype=int)
         losers = np.flatnonzero(t.alive & (t.loss_quarters >= fp.loss_quarters_to_exit))
         losers = np.setdiff1d(losers, closed)

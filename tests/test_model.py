@@ -138,3 +138,13 @@ def test_owners_retire_and_firms_are_handed_over_or_closed(small_run):
     successions = g[["successions_family", "successions_employee", "successions_external"]].sum()
     assert successions.sum() > 0
     assert g["closures_no_successor"].sum() > 0
+
+
+def test_cooperation_network_mirrors_live_firms(small_run):
+    model, _ = small_run
+    net = model.cooperation
+    t = model.firms.table
+    assert set(net.graph.nodes) == set(np.flatnonzero(t.alive).tolist())
+    assert net.graph.number_of_edges() == len(net.edges)
+    assert t.alive[net.edges].all()
+    assert net.mean_degree() > 1.0

@@ -25,6 +25,8 @@ class CooperationNetwork:
         self.model = model
         self.params = model.params.cooperation
         self.graph = nx.Graph()
+        # the same edges as an array (smaller row first), for the vectorised spillover
+        self.edges = np.empty((0, 2), dtype=np.int64)
         t = model.firms.table
         rows = np.flatnonzero(t.alive)
         self.graph.add_nodes_from(rows.tolist())
@@ -38,14 +40,27 @@ class CooperationNetwork:
         by_place = {p: alive[t.place[alive] == p] for p in np.unique(t.place[rows])}
         near = m.region.minutes <= cp.link_reach_minutes
         alive_place = t.place[alive]
+        firms, partners = [], []
         for p in by_place:
             pool = alive[near[p][alive_place]]
             movers = rows[t.place[rows] == p]
             if len(pool) < 2 or len(movers) == 0:
                 continue
             picks = rng.integers(0, len(pool), size=(len(movers), cp.links_per_firm))
-            for firm, partners in zip(movers, pool[picks], strict=True):
-                self.graph.add_edges_from((int(firm), int(q)) for q in partners if q != firm)
+            firms.append(np.repeat(movers, cp.links_per_firm))
+            partners.append(pool[picks].ravel())
+        if firms:
+            self._add_edges(np.concatenate(firms), np.concatenate(partners))
+
+    def _add_edges(self, a: np.ndarray, b: np.ndarray) -> None:
+        keep = a != b
+        pairs = np.sort(np.column_stack([a[keep], b[keep]]).astype(np.int64), axis=1)
+        if len(pairs):
+            self.graph.add_edges_from(map(tuple, pairs.tolist()))
+            both = np.vstack([self.edges, pairs])
+            # unique undirected pairs via one int64 key per pair (rows < 2**31)
+            _, first = np.unique(both[:, 0] << 31 | both[:, 1], return_index=True)
+            self.edges = both[np.sort(first)]
 
     def join(self, rows: np.ndarray, rng: np.random.Generator) -> None:
         self.graph.add_nodes_from(rows.tolist())
@@ -54,6 +69,8 @@ class CooperationNetwork:
 
     def leave(self, rows: np.ndarray) -> None:
         self.graph.remove_nodes_from(rows.tolist())
+        gone = np.isin(self.edges, rows).any(axis=1)
+        self.edges = self.edges[~gone]
 
     def broker(self, advised: list[np.ndarray], rng: np.random.Generator) -> None:
         """Firms advised by the same institution this quarter link with some probability."""
@@ -62,18 +79,14 @@ class CooperationNetwork:
                 continue
             partners = rng.permutation(rows)
             linked = rng.random(len(rows)) < self.params.brokered_link_probability
-            self.graph.add_edges_from(
-                (int(a), int(b))
-                for a, b, ok in zip(rows, partners, linked, strict=True)
-                if ok and a != b
-            )
+            self._add_edges(rows[linked], partners[linked])
 
     def spread(self) -> None:
         """Innovation spillover: each firm moves towards its partners' mean when behind."""
         t = self.model.firms.table
-        if self.graph.number_of_edges() == 0:
+        edges = self.edges
+        if len(edges) == 0:
             return
-        edges = np.array(self.graph.edges(), dtype=np.int64)
         n = len(t)
         ones = np.ones(len(edges) * 2)
         a = csr_matrix(

@@ -61,6 +61,32 @@ class CraftFirm(mesa.Agent):
             return getattr(self.model.firms.table, name)[self.row]
         raise AttributeError(name)
 
+    def succession_odds(self, advised: bool) -> dict[str, float]:
+        """Chances of each successor route when the owner retires (the rest is closure).
+
+        Base shares from the chambers' surveys; small firms (<= 4 persons) and rural firms
+        close more often (the penalty is added to the closure share); a solo firm has no
+        employee to take over; a firm with a live tie to its chamber finds external buyers
+        more often through the chamber's succession exchange.
+        """
+        fp = self.model.params.firm
+        base = {
+            "family": fp.succession_family,
+            "employee": fp.succession_employee,
+            "external": fp.succession_external,
+        }
+        total = sum(base.values())
+        penalty = fp.small_firm_closure_penalty * (self.staff <= 4) + fp.rural_closure_penalty * (
+            self.settlement == 2
+        )
+        scale = max(0.0, 1.0 - penalty / total) if total > 0 else 0.0
+        p = {route: share * scale for route, share in base.items()}
+        if self.staff < 2:
+            p["employee"] = 0.0
+        if advised:
+            p["external"] *= 1.0 + self.model.params.transfer.succession_match_gain
+        return p
+
     def handover(self, rng_draw: float, p: dict[str, float]) -> str | None:
         """At retirement: pick a successor route, or None for closure.
 

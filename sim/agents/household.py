@@ -140,6 +140,32 @@ class Households:
     def population_by_district(self) -> np.ndarray:
         return self.by_district(self.table.weight * self.table.size)
 
+    def summary(self) -> dict[str, np.ndarray]:
+        """Per-district totals of the current state, computed in one pass over the rows.
+
+        The model takes this once per quarter after households have changed (demography, coal
+        exit, income), so demand, the labour pool and the metrics do not each re-scan a
+        million rows.
+        """
+        t = self.table
+        district = t.district.astype(np.intp)
+        n = len(self.model.region.districts)
+        persons = t.weight * t.size
+        working = t.head_age < self.model.params.household.retirement_age
+        return {
+            "households": np.bincount(district, t.weight, minlength=n),
+            "population": np.bincount(district, persons, minlength=n),
+            "working_age_population": np.bincount(district, persons * working, minlength=n),
+            "income_month": np.bincount(district, t.income * t.weight, minlength=n),
+            "coal_direct_jobs": np.bincount(
+                district, t.weight * ((t.employment == COAL_DIRECT) & ~t.jobless), minlength=n
+            ),
+            "coal_dependent_jobs": np.bincount(
+                district, t.weight * ((t.employment == COAL_DEPENDENT) & ~t.jobless), minlength=n
+            ),
+            "coal_jobless_households": np.bincount(district, t.weight * t.jobless, minlength=n),
+        }
+
     def working_age_by_district(self) -> np.ndarray:
         t = self.table
         working = (t.head_age < self.model.params.household.retirement_age).astype(float)
