@@ -43,6 +43,7 @@ class QuarterFlows:
     value_added: np.ndarray
     wages: np.ndarray
     inputs: np.ndarray
+    volume: np.ndarray  # turnover at base-year craft prices, per firm row
     demand: np.ndarray  # origin place x group
     served: np.ndarray
     unmet: np.ndarray
@@ -108,6 +109,7 @@ class Recorder:
         frame["apprentices"] = by_key(t.apprentices, alive)
         frame["turnover_eur"] = by_key(flows.revenue)
         frame["value_added_eur"] = by_key(flows.value_added)
+        frame["turnover_base_prices_eur"] = by_key(flows.volume)
         frame["inputs_eur"] = by_key(flows.inputs)
         frame["wages_eur"] = by_key(flows.wages)
         frame["innovation_mean"] = np.divide(

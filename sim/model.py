@@ -334,6 +334,7 @@ class RegionModel(mesa.Model):
             value_added=value_added,
             wages=accounts["wages"],
             inputs=accounts["inputs"],
+            volume=accounts["volume"],
             demand=demand,
             served=served,
             unmet=unmet,

@@ -147,7 +147,8 @@ class CraftFirms:
         reservation = fp.owner_reservation_wage_share * t.wage
         losing = t.alive & (profit < reservation)
         t.loss_quarters[:] = np.where(losing, t.loss_quarters + 1, 0)
-        return {"inputs": inputs, "wages": wages, "profit": profit}
+        volume = np.where(t.alive, revenue / t.price, 0.0)  # turnover at base-year prices
+        return {"inputs": inputs, "wages": wages, "profit": profit, "volume": volume}
 
     def set_prices(self, utilisation: np.ndarray) -> None:
         """Busy firms raise prices, idle firms cut them (bounded, see config)."""
