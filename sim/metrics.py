@@ -59,9 +59,10 @@ class Recorder:
         region = model.region
         self.n_districts = len(region.districts)
         self.n_keys = self.n_districts * N_SETTLEMENTS * N_GROUPS
-        self._groups: list[pd.DataFrame] = []
-        self._districts: list[pd.DataFrame] = []
-        self._places: list[pd.DataFrame] = []
+        self._quarters: list[int] = []
+        self._groups: list[dict[str, np.ndarray]] = []
+        self._districts: list[dict[str, np.ndarray]] = []
+        self._places: list[dict[str, np.ndarray]] = []
         # the key index -> (district, settlement, group) columns, built once
         d, s, g = np.unravel_index(
             np.arange(self.n_keys), (self.n_districts, N_SETTLEMENTS, N_GROUPS)
@@ -84,6 +85,7 @@ class Recorder:
         return (t.district.astype(np.int64) * N_SETTLEMENTS + t.settlement) * N_GROUPS + t.group
 
     def record(self, quarter: int, flows: QuarterFlows) -> None:
+        """Aggregate one quarter into per-table column arrays (DataFrames are built on demand)."""
         m = self.model
         t = m.firms.table
         key = self._firm_key()
@@ -100,31 +102,28 @@ class Recorder:
         def by_origin(values: np.ndarray) -> np.ndarray:
             return np.bincount(origin_key, values.ravel(), minlength=self.n_keys)
 
-        label = format_quarter(quarter)
-        frame = self._key_frame.copy()
-        frame.insert(0, "quarter", label)
-        frame.insert(1, "year", quarter // 4)
-        frame["firms"] = by_key(np.ones(len(t)), alive)
-        frame["employees"] = by_key(t.staff, alive)
-        frame["apprentices"] = by_key(t.apprentices, alive)
-        frame["turnover_eur"] = by_key(flows.revenue)
-        frame["value_added_eur"] = by_key(flows.value_added)
-        frame["turnover_base_prices_eur"] = by_key(flows.volume)
-        frame["inputs_eur"] = by_key(flows.inputs)
-        frame["wages_eur"] = by_key(flows.wages)
-        frame["innovation_mean"] = np.divide(
-            by_key(t.innovation, alive),
-            frame["firms"],
-            out=np.zeros(self.n_keys),
-            where=frame["firms"] > 0,
-        )
-        frame["demand_eur"] = by_origin(flows.demand)
-        frame["served_demand_eur"] = by_origin(flows.served)
-        frame["unmet_demand_eur"] = by_origin(flows.unmet)
+        self._quarters.append(quarter)
+        firms = by_key(np.ones(len(t)), alive)
+        groups = {
+            "firms": firms,
+            "employees": by_key(t.staff, alive),
+            "apprentices": by_key(t.apprentices, alive),
+            "turnover_eur": by_key(flows.revenue),
+            "value_added_eur": by_key(flows.value_added),
+            "turnover_base_prices_eur": by_key(flows.volume),
+            "inputs_eur": by_key(flows.inputs),
+            "wages_eur": by_key(flows.wages),
+            "innovation_mean": np.divide(
+                by_key(t.innovation, alive), firms, out=np.zeros(self.n_keys), where=firms > 0
+            ),
+            "demand_eur": by_origin(flows.demand),
+            "served_demand_eur": by_origin(flows.served),
+            "unmet_demand_eur": by_origin(flows.unmet),
+        }
         for name in EVENT_COLUMNS:
             rows = flows.events.get(name, np.array([], dtype=int))
-            frame[name] = np.bincount(key[rows], minlength=self.n_keys)
-        self._groups.append(frame)
+            groups[name] = np.bincount(key[rows], minlength=self.n_keys)
+        self._groups.append(groups)
 
         hh_served_share = np.divide(
             flows.household_demand,
@@ -134,14 +133,13 @@ class Recorder:
         )
         household_spend_place = (flows.served * hh_served_share).sum(axis=1)
         other_spend_place = flows.served.sum(axis=1) - household_spend_place
+        public_demand = flows.demand - flows.household_demand - flows.business_demand
         stats = m.household_stats
         households = stats["households"]
         income_total = stats["income_month"] * 3.0
-        districts = pd.DataFrame(
+        cost = flows.intervention_cost_eur
+        self._districts.append(
             {
-                "quarter": label,
-                "year": quarter // 4,
-                "district_id": m.region.districts["district_id"].to_numpy(),
                 "population": stats["population"],
                 "households": households,
                 "working_age_population": stats["working_age_population"],
@@ -159,25 +157,18 @@ class Recorder:
                 "business_craft_demand_eur": self._place_to_district(
                     flows.business_demand.sum(axis=1)
                 ),
-                "public_craft_demand_eur": self._place_to_district(
-                    (flows.demand - flows.household_demand - flows.business_demand).sum(axis=1)
-                ),
+                "public_craft_demand_eur": self._place_to_district(public_demand.sum(axis=1)),
                 "other_craft_spending_eur": self._place_to_district(other_spend_place),
                 "coal_direct_jobs": stats["coal_direct_jobs"],
                 "coal_dependent_jobs": stats["coal_dependent_jobs"],
                 "coal_jobless_households": stats["coal_jobless_households"],
+                "intervention_cost_eur": np.zeros(self.n_districts) if cost is None else cost,
             }
         )
-        districts["intervention_cost_eur"] = (
-            0.0 if flows.intervention_cost_eur is None else flows.intervention_cost_eur
-        )
-        self._districts.append(districts)
 
         n_places = m.region.n_places
-        places = pd.DataFrame(
+        self._places.append(
             {
-                "quarter": label,
-                "place_id": m.region.places["place_id"].to_numpy(),
                 "value_added_eur": np.bincount(
                     t.place[: len(flows.value_added)], flows.value_added, minlength=n_places
                 ),
@@ -186,18 +177,35 @@ class Recorder:
                 "unmet_demand_eur": flows.unmet.sum(axis=1),
             }
         )
-        self._places.append(places)
 
     def _place_to_district(self, values: np.ndarray) -> np.ndarray:
         return np.bincount(self.model.region.place_district, values, minlength=self.n_districts)
 
-    def tables(self) -> dict[str, pd.DataFrame]:
-        places = self.model.region.places[["place_id", "district_id", "settlement_type"]]
-        place_table = pd.concat(self._places, ignore_index=True) if self._places else None
-        if place_table is not None:
-            place_table = place_table.merge(places, on="place_id", how="left")
+    def _frame(self, records: list[dict], keys: pd.DataFrame) -> pd.DataFrame | None:
+        """quarter, year, the key columns, then the recorded columns, one block per quarter."""
+        if not records:
+            return None
+        n = len(keys)
+        quarters = np.asarray(self._quarters[: len(records)])
+        frame = pd.concat([keys] * len(records), ignore_index=True)
+        frame.insert(0, "quarter", np.repeat([format_quarter(q) for q in quarters], n))
+        frame.insert(1, "year", np.repeat(quarters // 4, n))
+        columns = {c: np.concatenate([r[c] for r in records]) for c in records[0]}
+        return pd.concat([frame, pd.DataFrame(columns)], axis=1)
+
+    def tables(self) -> dict[str, pd.DataFrame | None]:
+        region = self.model.region
+        district_keys = pd.DataFrame({"district_id": region.districts["district_id"].to_numpy()})
+        place_keys = region.places[["place_id"]].reset_index(drop=True)
+        places = self._frame(self._places, place_keys)
+        if places is not None:
+            places = places.merge(
+                region.places[["place_id", "district_id", "settlement_type"]],
+                on="place_id",
+                how="left",
+            )
         return {
-            "groups": pd.concat(self._groups, ignore_index=True) if self._groups else None,
-            "districts": pd.concat(self._districts, ignore_index=True) if self._districts else None,
-            "places": place_table,
+            "groups": self._frame(self._groups, self._key_frame),
+            "districts": self._frame(self._districts, district_keys),
+            "places": places,
         }
