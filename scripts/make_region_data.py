@@ -319,6 +319,19 @@ def tagf(r):
 
 
 cs["model_tag"] = cs.apply(tagf, axis=1)
+# the model's closure dates: as published, except two sites without an end date (SOURCES.md)
+cs["model_closure_date"] = cs["closure_date"]
+cs["model_closure_basis"] = cs["closure_basis"]
+cs.loc[cs.site_id == "hq_mibrag_zeitz", ["model_closure_date", "model_closure_basis"]] = [
+    "2035-12-31",
+    "estimate [E]: the head office follows MIBRAG's last mines (Profen and Vereinigtes "
+    "Schleenhain, end 2035)",
+]
+cs.loc[cs.site_id == "ref_romonta_wax_amsdorf", ["model_closure_date", "model_closure_basis"]] = [
+    "2030-12-31",
+    "estimate [E]: the wax is extracted from Amsdorf lignite, whose extraction ends about 2030 "
+    "(MZ/ZDF); no replacement raw material published",
+]
 cs.to_csv(D + "coal_sites.csv", index=False, lineterminator="\n")
 chk = cs.groupby("district_id").model_direct_jobs.sum()
 print(chk, chk.sum())

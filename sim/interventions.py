@@ -32,6 +32,16 @@ class Interventions:
             self._add_advisors()
         if "rural_hubs" in self.active:
             self._open_hubs()
+        self.apprentice_coverage = 0.0
+        if "apprenticeship_offensive" in self.active:
+            c = self.cfg.apprenticeship_offensive
+            # the budget funds bonuses for this share of the (raised) new contracts a year
+            firms = np.bincount(model.firms.table.district, minlength=n_districts)
+            contracts = float((model.apprentice_intake_rate * firms).sum()) * (
+                1 + c.intake_rate_gain
+            )
+            wanted = c.bonus_per_new_contract_eur * contracts
+            self.apprentice_coverage = min(1.0, c.budget_eur_per_year / wanted) if wanted else 0.0
 
     # ---- set-up -----------------------------------------------------------------------------
     def _add_advisors(self) -> None:
@@ -71,8 +81,9 @@ class Interventions:
                 f"rural_hub_{m.region.places.place_id[place]}",
                 "rural_hub",
                 int(place),
-                1.0,
+                c.advisors_per_hub,
                 None,
+                reach_minutes=c.hub_reach_minutes,
             )
             self.hubs.append(hub)
             m.institutions.append(hub)
@@ -122,23 +133,22 @@ class Interventions:
         return np.flatnonzero(reach.any(axis=0))
 
     def intake_multiplier(self) -> float:
-        if "apprenticeship_offensive" not in self.active:
-            return 1.0
-        return 1.0 + self.cfg.apprenticeship_offensive.intake_rate_gain
+        """Intake rises in the share of contracts the budget can fund (``apprentice_coverage``)."""
+        gain = self.cfg.apprenticeship_offensive.intake_rate_gain
+        return 1.0 + gain * self.apprentice_coverage
 
     def dropout_multiplier(self) -> float:
-        if "apprenticeship_offensive" not in self.active:
-            return 1.0
-        return 1.0 - self.cfg.apprenticeship_offensive.dropout_reduction
+        reduction = self.cfg.apprenticeship_offensive.dropout_reduction
+        return 1.0 - reduction * self.apprentice_coverage
 
     def book_new_contracts(self, intake: np.ndarray) -> None:
-        """Training bonus per new contract, until the year's budget is spent."""
+        """A training bonus for each funded new contract, never more than the year's budget."""
         if "apprenticeship_offensive" not in self.active or intake.sum() == 0:
             return
         c = self.cfg.apprenticeship_offensive
         t = self.model.firms.table
         per_district = np.bincount(t.district, intake, minlength=len(self._cost))
-        bonus = per_district * c.bonus_per_new_contract_eur
+        bonus = per_district * self.apprentice_coverage * c.bonus_per_new_contract_eur
         if bonus.sum() > c.budget_eur_per_year:
             bonus *= c.budget_eur_per_year / bonus.sum()
         self._cost += bonus
@@ -155,10 +165,16 @@ class Interventions:
         out["external"] += c.external_match_gain * closure
         return out
 
-    def public_demand_multiplier(self) -> float:
+    def local_public_share(self) -> float:
+        """Extra public demand, relative to public demand, awarded within the buyer's district.
+
+        Lots split so that small local firms can bid bring work to the crafts that would
+        otherwise go to large general contractors; these orders go only to firms of the
+        ordering district (see ``Market``).
+        """
         if "local_procurement" not in self.active:
-            return 1.0
-        return 1.0 + self.cfg.local_procurement.public_demand_uplift
+            return 0.0
+        return self.cfg.local_procurement.public_demand_uplift
 
     def cost_by_district(self) -> np.ndarray:
         return self._cost.copy()

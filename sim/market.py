@@ -143,21 +143,35 @@ def allocate_with_loyalty(
 class Market:
     """The quarterly market of all trade groups, with the state it carries between quarters.
 
-    Per group: the energy-transition segment (Ausbau only) goes first to firms by capacity x
+    Per group: local public procurement (an intervention) goes first, to firms of the
+    ordering district only; the energy-transition segment (Ausbau only) goes to firms by capacity x
     innovation, since heat pumps, PV and retrofits need know-how the least innovative firms
     lack; then loyal customers return to last quarter's suppliers; the rest is the open Huff
     market, where a firm's pull is its capacity times its relative price to the power
     ``-price_elasticity``.
     """
 
-    def __init__(self, minutes: np.ndarray, half_times: np.ndarray, params) -> None:
+    def __init__(
+        self, minutes: np.ndarray, place_district: np.ndarray, half_times: np.ndarray, params
+    ) -> None:
         self.params = params
         self.kernels = [decay_kernel(minutes, ht, params.reach_half_times) for ht in half_times]
+        self.same_district = place_district[:, None] == place_district[None, :]
         self.previous_flows: list[np.ndarray | None] = [None] * len(half_times)
         self.previous_revenue: np.ndarray | None = None
 
-    def clear(self, demand: np.ndarray, segment_demand: np.ndarray, firms) -> dict:
-        """Allocate ``demand`` (place x group, incl. the segment) to ``firms`` (a CraftFirms)."""
+    def clear(
+        self,
+        demand: np.ndarray,
+        segment_demand: np.ndarray,
+        firms,
+        local_demand: np.ndarray | None = None,
+    ) -> dict:
+        """Allocate ``demand`` (place x group) to ``firms`` (a CraftFirms).
+
+        ``segment_demand`` (energy-transition work) and ``local_demand`` (local procurement,
+        only for firms of the ordering district) are parts of ``demand`` allocated first.
+        """
         t = firms.table
         mp = self.params
         capacity = firms.capacity()
@@ -170,38 +184,38 @@ class Market:
         for gi in range(demand.shape[1]):
             rows = np.flatnonzero(t.alive & (t.group == gi))
             place, cap = t.place[rows], capacity[rows].copy()
+            results: list[Allocation] = []
+
             open_demand = demand[:, gi].copy()
+            parts = []  # (demand, kernel, pull) of the parts allocated before the open market
+            if local_demand is not None and local_demand[:, gi].any():
+                parts.append((local_demand[:, gi], self.kernels[gi] * self.same_district, None))
             if segment_demand[:, gi].any():
-                seg = allocate(
-                    segment_demand[:, gi],
-                    self.kernels[gi],
-                    place,
-                    cap * t.innovation[rows],
-                    cap,
-                    mp.market_rounds,
-                )
-                open_demand -= segment_demand[:, gi]
-                cap -= seg.served_by_firm
-                revenue[rows] += seg.served_by_firm
-                orders[rows] += seg.orders_by_firm
-                served[:, gi] += seg.served_by_origin
-                unmet[:, gi] += seg.unmet_by_origin
-            pull = cap * t.price[rows] ** (-mp.price_elasticity)
+                parts.append((segment_demand[:, gi], self.kernels[gi], t.innovation[rows]))
+            for part, kernel, weight in parts:
+                pull = cap.copy() if weight is None else cap * weight
+                results.append(allocate(part, kernel, place, pull, cap.copy(), mp.market_rounds))
+                cap -= results[-1].served_by_firm
+                open_demand -= part
+            # capacity is in EUR at the firm's price; the pull uses it at base prices, so the
+            # price term alone carries the elasticity
+            pull = cap / t.price[rows] * t.price[rows] ** (-mp.price_elasticity)
             result = allocate_with_loyalty(
                 open_demand,
                 self.kernels[gi],
                 place,
                 pull,
-                cap,
+                cap.copy(),
                 mp.market_rounds,
                 mp.loyal_share,
                 self.previous_flows[gi],
                 None if previous is None else previous[rows],
             )
             self.previous_flows[gi] = result.place_flows
-            revenue[rows] += result.served_by_firm
-            orders[rows] += result.orders_by_firm
-            served[:, gi] += result.served_by_origin
-            unmet[:, gi] += result.unmet_by_origin
+            for r in [*results, result]:
+                revenue[rows] += r.served_by_firm
+                orders[rows] += r.orders_by_firm
+                served[:, gi] += r.served_by_origin
+                unmet[:, gi] += r.unmet_by_origin
         self.previous_revenue = revenue.copy()
         return {"revenue": revenue, "orders": orders, "served": served, "unmet": unmet}

@@ -32,17 +32,6 @@ from sim.scenarios.energy_transition import EnergyTransition
 from sim.scenarios.structural_funds import StructuralFunds
 from sim.timeline import format_quarter, parse_quarter
 
-PHASES = (
-    "demography",
-    "demand",
-    "choice",
-    "production",
-    "labour",
-    "succession",
-    "institutions",
-    "metrics",
-)
-
 
 def stratified_uniform(rng: np.random.Generator, n: int) -> np.ndarray:
     """n uniforms with exactly one in each interval [k/n, (k+1)/n), in random order.
@@ -118,7 +107,9 @@ class RegionModel(mesa.Model):
         g = self.groups
         self.group_input_share = g["input_share"].to_numpy(float)
         self.group_half_time = g["half_time_min"].to_numpy(float)
-        self.market = Market(self.region.minutes, self.group_half_time, self.params)
+        self.market = Market(
+            self.region.minutes, self.region.place_district, self.group_half_time, self.params
+        )
 
     def _group_productivity(self, district: np.ndarray, group: np.ndarray) -> np.ndarray:
         """Base turnover per person and quarter: group profile rescaled to the state's level."""
@@ -296,9 +287,9 @@ class RegionModel(mesa.Model):
         self.household_stats = self.households.summary()
         self.interventions.start_quarter(q)
         lap("demography")
-        demand, household_demand, business_demand, segment = self._demand(q)
+        demand, household_demand, business_demand, segment, local = self._demand(q)
         lap("demand")
-        cleared = self.market.clear(demand, segment, self.firms)
+        cleared = self.market.clear(demand, segment, self.firms, local)
         revenue, orders = cleared["revenue"], cleared["orders"]
         served, unmet = cleared["served"], cleared["unmet"]
         lap("choice")
@@ -348,11 +339,12 @@ class RegionModel(mesa.Model):
         self.quarter += 1
         self.running = self.quarter <= self.end_quarter
 
-    def _demand(self, q: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _demand(self, q: int) -> tuple[np.ndarray, ...]:
         """Demand per origin place and trade group (EUR this quarter).
 
-        Returns total demand, its household and business parts (the rest is public), and its
-        energy-transition segment (Ausbau work that needs know-how, see ``Market``).
+        Returns total demand, its household and business parts (the rest is public), its
+        energy-transition segment (Ausbau work that needs know-how) and its local-procurement
+        part (public orders only for firms of the ordering district), see ``Market``.
         """
         hh = self.households
         spend_place = hh.by_place(hh.spending())
@@ -363,7 +355,7 @@ class RegionModel(mesa.Model):
         work_index = stats["working_age_population"] / self.base_working_age
         business = self.business_base * work_index[district_idx][:, None]
         public = self.public_base * pop_index[district_idx][:, None]
-        public *= self.interventions.public_demand_multiplier()
+        local = public * self.interventions.local_public_share()
         coal = self.coal.business_demand()
         funds = self.funds.public_demand(q, self.place_share_in_district)
         for gi, name in enumerate(TRADE_GROUPS):
@@ -375,20 +367,21 @@ class RegionModel(mesa.Model):
         energy = self.energy.ausbau_multiplier(q)
         household[:, ausbau] *= energy
         business[:, ausbau] *= energy
-        total = household + business + public
+        total = household + business + public + local
         segment = np.zeros_like(total)
         segment[:, ausbau] = (household[:, ausbau] + business[:, ausbau]) * (
             self.energy.segment_share(q)
         )
-        return total, household, business, segment
+        return total, household, business, segment, local
 
     def _advise(self, q: int) -> None:
         """Institutions advise; co-advised firms may link; innovation spreads in the network."""
-        rng = self.streams.for_quarter("advice", q)
         advised = []
         for inst in self.institutions:
-            u = rng.random(len(self.firms.table))
-            advised.append(inst.advise(q, rng, u))
+            # one stream per institution: extra advisors in one arm leave the others' draws
+            # (and so the common random numbers) untouched
+            rng = self.streams.for_quarter(f"advice_{inst.institution_id}", q)
+            advised.append(inst.advise(q, rng, rng.random(len(self.firms.table))))
         self.cooperation.broker(advised, self.streams.for_quarter("network", q))
         self.cooperation.spread()
 
@@ -414,9 +407,12 @@ class RegionModel(mesa.Model):
         fp = self.params.firm
         t = self.firms.table
         rng = self.streams.for_quarter("succession", q)
-        u = rng.random((3, len(t)))
+        u = rng.random((4, len(t)))
         events: dict[str, list[int]] = defaultdict(list)
         retiring = self.firms.age_owners()
+        # handle cases in random order: a capped programme (succession support) must not
+        # favour the districts whose firms happen to have low row numbers
+        retiring = retiring[np.argsort(u[3, retiring])]
         advised = self.recently_advised(q)
         # successor traits for every retiring owner, drawn at once (inverse normal CDF)
         successor_age = np.clip(

@@ -97,7 +97,7 @@ def load_trade_groups() -> pd.DataFrame:
 def load_coal_sites() -> pd.DataFrame:
     return _read_csv(
         "coal_sites.csv",
-        ["site_id", "name", "district_id", "lat", "lon", "closure_date", "model_direct_jobs"],
+        ["site_id", "name", "district_id", "lat", "lon", "model_closure_date", "model_direct_jobs"],
     )
 
 

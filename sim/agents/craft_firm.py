@@ -179,7 +179,12 @@ class CraftFirms:
         employees = np.where(t.alive, np.maximum(t.staff - 1, 0), 0)
         leavers = rng.binomial(employees, fp.staff_attrition_per_year / 4.0)
         util = self.utilisation()
-        shed = t.alive & (util < fp.shed_utilisation) & (t.staff - leavers > 1) & (u[1] < 0.5)
+        shed = (
+            t.alive
+            & (util < fp.shed_utilisation)
+            & (t.staff - leavers > 1)
+            & (u[1] < fp.shed_probability)
+        )
         wants = t.alive & (util > fp.hire_utilisation)
         hired = np.zeros(n, dtype=bool)
         for d in np.unique(t.district[wants]):
@@ -215,9 +220,13 @@ class CraftFirms:
         retained = rng.binomial(completed, fp.apprentice_retention)
         intake = np.zeros(n, dtype=np.int64)
         if quarter % 4 == 2:  # Q3: training year starts 1 August
-            mean_staff = max(float(t.staff[t.alive].mean()), 1.0)
+            # the district's rate is per firm; larger firms train more than smaller ones
+            n_d = len(intake_rate)
+            staff_d = np.bincount(t.district[t.alive], t.staff[t.alive], minlength=n_d)
+            firms_d = np.bincount(t.district[t.alive], minlength=n_d)
+            mean_staff = np.maximum(staff_d / np.maximum(firms_d, 1), 1.0)
             # the chambers' placement service brings advised firms more applicants
-            lam = intake_rate[t.district] * t.staff / mean_staff * placement
+            lam = intake_rate[t.district] * t.staff / mean_staff[t.district] * placement
             intake = np.where(t.alive, rng.poisson(lam), 0)
         else:
             rng.poisson(np.zeros(n))  # keep the stream aligned across quarters

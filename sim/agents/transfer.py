@@ -20,8 +20,6 @@ from sim.region import _read_csv, haversine_km
 if TYPE_CHECKING:
     from sim.model import RegionModel
 
-TIE_WEIGHT = 2.0  # firms advised before are twice as likely to be picked again [E]
-
 
 class TransferInstitution(mesa.Agent):
     def __init__(
@@ -32,6 +30,7 @@ class TransferInstitution(mesa.Agent):
         place: int,
         advisors: float,
         serves_districts: np.ndarray | None,
+        reach_minutes: float | None = None,
     ) -> None:
         super().__init__(model)
         self.institution_id = institution_id
@@ -39,6 +38,9 @@ class TransferInstitution(mesa.Agent):
         self.place = place
         self.advisors = advisors
         self.serves_districts = serves_districts  # None = all districts
+        self.reach_minutes = (
+            model.params.transfer.reach_minutes if reach_minutes is None else (reach_minutes)
+        )
         self.advised_last_quarter = 0
 
     def advise(self, quarter: int, rng: np.random.Generator, u: np.ndarray) -> np.ndarray:
@@ -46,7 +48,7 @@ class TransferInstitution(mesa.Agent):
         m = self.model
         t, tp = m.firms.table, m.params.transfer
         minutes = m.region.minutes[self.place][t.place]
-        eligible = t.alive & (minutes <= tp.reach_minutes)
+        eligible = t.alive & (minutes <= self.reach_minutes)
         if self.serves_districts is not None:
             eligible &= np.isin(t.district, self.serves_districts)
         n_advice = rng.poisson(self.advisors * tp.advice_per_advisor_per_quarter)
@@ -56,8 +58,8 @@ class TransferInstitution(mesa.Agent):
             return rows[:0]
         weight = (
             (1.0 - t.innovation[rows])
-            * np.exp(-minutes[rows] / tp.reach_minutes)
-            * np.where(t.advised_quarter[rows] >= 0, TIE_WEIGHT, 1.0)
+            * np.exp(-minutes[rows] / self.reach_minutes)
+            * np.where(t.advised_quarter[rows] >= 0, tp.tie_weight, 1.0)
         )
         key = np.log(np.maximum(u[rows], 1e-300)) / np.maximum(weight, 1e-12)
         n = min(n_advice, len(rows))

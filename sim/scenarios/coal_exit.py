@@ -34,7 +34,7 @@ class CoalExit:
         sites = load_coal_sites()
         sites = sites[sites["district_id"].isin(model.region.districts["district_id"])]
         sites = sites[sites["model_direct_jobs"].fillna(0) > 0].reset_index(drop=True)
-        closure = pd.to_datetime(sites["closure_date"], errors="coerce")
+        closure = pd.to_datetime(sites["model_closure_date"], errors="coerce")
         # a site closing on 31 Dec of year Y is gone from Q1 of Y+1
         q = [
             parse_quarter(f"{d.year}Q{(d.month - 1) // 3 + 1}") + 1 if pd.notna(d) else 10**6
