@@ -247,7 +247,11 @@ class RegionModel(mesa.Model):
         output = np.bincount(t.group, persons * effective, minlength=len(TRADE_GROUPS))
         output = output * (1.0 + self.params.base_excess_demand)
         self.base_output_by_group = output
-        self.base_demand_per_firm = output / np.bincount(t.group, minlength=len(TRADE_GROUPS))
+        n_d, n_g = len(self.region.districts), len(TRADE_GROUPS)
+        self.base_firms_dg = np.bincount(
+            t.district.astype(np.intp) * n_g + t.group, minlength=n_d * n_g
+        ).astype(float)
+        self.base_demand_dg = None  # set from the first quarter's demand
         private = output * g["customer_private"].to_numpy(float)
         business = output * g["customer_business"].to_numpy(float)
         public = output * g["customer_public"].to_numpy(float)
@@ -473,21 +477,29 @@ class RegionModel(mesa.Model):
             if len(in_d) > allowed:  # the first founders by their draw get the workers
                 drop = in_d[np.argsort(u.ravel()[in_d])[allowed:]]
                 gap.ravel()[drop] = False
-        t = self.firms.table
-        firms_by_group = np.bincount(t.group[t.alive], minlength=n_groups)
-        market_share = np.divide(
-            demand,
-            demand.sum(axis=0, keepdims=True),
-            out=np.zeros_like(demand),
-            where=demand.sum(axis=0) > 0,
+        # free entry, per district and group: the entry rate times the base-year firm stock,
+        # scaled by the district's demand relative to the base year (= entry rate x firms x
+        # demand per firm relative to the base year), spread over the district's places by
+        # demand. Shrinking markets attract fewer founders; crowding works through the exits.
+        n_d = len(self.region.districts)
+        dg_key = place_district[:, 0][:, None] * n_groups + np.arange(n_groups)[None, :]
+        demand_dg = np.bincount(dg_key.ravel(), demand.ravel(), minlength=n_d * n_groups)
+        if self.base_demand_dg is None:
+            self.base_demand_dg = demand_dg.copy()
+        expected_dg = (
+            fp.entry_rate_per_year
+            / 4.0
+            * np.divide(
+                demand_dg * self.base_firms_dg,
+                self.base_demand_dg,
+                out=np.zeros(n_d * n_groups),
+                where=self.base_demand_dg > 0,
+            )
         )
-        # free entry: founders respond to the demand per firm relative to the base year
-        per_firm = np.divide(
-            demand.sum(axis=0), firms_by_group, out=np.zeros(n_groups), where=firms_by_group > 0
+        share_in_dg = np.divide(
+            demand, demand_dg[dg_key], out=np.zeros_like(demand), where=demand_dg[dg_key] > 0
         )
-        attractiveness = per_firm / self.base_demand_per_firm
-        expected = fp.entry_rate_per_year / 4.0 * firms_by_group * attractiveness
-        regular = rng.poisson(expected[None, :] * market_share)
+        regular = rng.poisson(expected_dg[dg_key] * share_in_dg)
         count = regular + gap
         place = np.repeat(place_grid.ravel(), count.ravel())
         group = np.repeat(group_grid.ravel(), count.ravel())
