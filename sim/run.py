@@ -5,9 +5,12 @@ Examples::
     python -m sim.run                                   # baseline, all districts, 1:1
     python -m sim.run scenario=early_exit seed=3 region=small
     python -m sim.run intervention=[innovation_transfer,succession_support]
-    python -m sim.run -m scenario=baseline,early_exit seed='range(5)'
+    python -m sim.run -m scenario=baseline,early_exit seed='range(5)'   # parallel (joblib)
+    python -m sim.run -m +experiment=policy_comparison                  # a study experiment
 
-Each run writes ``<results_dir>/<experiment>/<run_id>/`` (manifest.json + Parquet tables).
+Each run writes ``<results_dir>/<experiment>/<run_id>/`` (manifest.json + Parquet tables). In a
+sweep (``-m``) a failing run is recorded in the sweep's ``index.parquet`` and the other runs go
+on; re-running the same command runs only what is missing or failed (docs/usage_sweeps.md).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import hydra
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config import (
+    CONF_DIR,
     ConfigError,
     check_override_keys,
     intervention_label,
@@ -31,11 +35,14 @@ from sim.config import (
 from sim.region import DataError
 from sim.store import (
     ResultsError,
+    clear_failure,
     code_version,
     config_hash,
     is_finished,
     package_versions,
+    record_failure,
     remove_stale_temporaries,
+    write_index,
     write_run,
 )
 
@@ -116,24 +123,131 @@ def execute(cfg: DictConfig) -> Path:
     return run_dir
 
 
-@hydra.main(version_base="1.3", config_path="../conf", config_name="config")
-def main(cfg: DictConfig) -> None:
+def _in_multirun() -> bool:
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    return HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN
+
+
+def sweep_job(cfg: DictConfig) -> dict:
+    """One job of a multirun: run it, or record why it failed; never raise for a model error.
+
+    Returns the job's record for the progress display (status complete / skipped / failed).
+    Every job rebuilds the sweep's index, so it is current even if the sweep is killed.
+    """
+    clock = time.perf_counter()
+    cfg.progress = False  # one quarter bar per parallel job would garble the terminal
+    record: dict = {"status": "failed", "run_id": None, "run_dir": None}
+    run_dir = None
+    try:
+        run_dir = run_dir_for(cfg)
+        record.update(run_id=run_dir.name, run_dir=str(run_dir))
+        record["status"] = "skipped" if is_finished(run_dir) else "complete"
+        execute(cfg)
+        clear_failure(run_dir)
+    except Exception as exc:  # recorded, so that the other jobs of the sweep go on
+        record.update(status="failed", error=f"{type(exc).__name__}: {exc}")
+        if run_dir is not None:
+            info = {"scenario": None, "intervention": None, "seed": None, "config_hash": None}
+            try:
+                info = {
+                    "scenario": str(cfg.scenario.name),
+                    "intervention": intervention_label(cfg.intervention),
+                    "seed": int(cfg.seed),
+                    "config_hash": run_dir.name.rsplit("__", 1)[-1],
+                }
+            except Exception:  # the config itself is what is broken
+                pass
+            path = record_failure(run_dir, info, exc)
+            log.error("run %s failed: %s (recorded in %s)", run_dir.name, exc, path)
+        else:
+            log.error("job failed before its run folder was known: %s", exc)
+    if run_dir is not None and run_dir.parent.is_dir():
+        try:
+            write_index(run_dir.parent)
+        except Exception as exc:  # the index is rebuilt at the end of the sweep anyway
+            log.warning("could not update the sweep index: %s", exc)
+    record["seconds"] = round(time.perf_counter() - clock, 3)
+    return record
+
+
+# absolute path: the same whether this file runs as __main__ or is imported as sim.run
+@hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
+def main(cfg: DictConfig) -> dict | None:
+    if _in_multirun():
+        return sweep_job(cfg)
     try:
         execute(cfg)
     except (ConfigError, DataError, ResultsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    return None
+
+
+EXPERIMENT_DIR = CONF_DIR / "experiment"
+
+
+def experiment_names() -> list[str]:
+    return sorted(p.stem for p in EXPERIMENT_DIR.glob("*.yaml"))
+
+
+def _experiment_overrides(overrides: list[str]) -> list[str]:
+    """``experiment=NAME`` selects the study experiment config (as ``+experiment=NAME``).
+
+    ``experiment`` is both a config key (the results folder) and a config group
+    (conf/experiment/), so Hydra would refuse a plain ``experiment=...``; accept it for the
+    named experiments and explain the alternatives for anything else.
+    """
+    out = []
+    for item in overrides:
+        key, _, value = item.partition("=")
+        if key != "experiment":
+            out.append(item)
+            continue
+        names = experiment_names()
+        if value not in names:
+            raise ConfigError(
+                f"experiment={value!r} is not a study experiment; allowed: {', '.join(names)} "
+                f"(conf/experiment/). Other runs go to <results_dir>/baseline/; choose another "
+                f"folder with results_dir=..."
+            )
+        out.append(f"+experiment={value}")
+    return out
 
 
 def cli() -> None:
-    overrides = [a for a in sys.argv[1:] if not a.startswith("-")]
+    args = sys.argv[1:]
+    overrides = [a for a in args if not a.startswith("-")]
     try:
-        check_override_keys(overrides)
+        check_override_keys([o for o in overrides if not o.startswith("experiment=")])
+        rewritten = _experiment_overrides(overrides)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    mapping = dict(zip(overrides, rewritten, strict=True))
+    sys.argv[1:] = [mapping.get(a, a) for a in args]
     main()
+    from sim import sweep
+
+    summary, sweep.LAST_SWEEP = sweep.LAST_SWEEP, None
+    if summary is not None and summary.counts.get("failed"):
+        errors = sorted({r.get("error", "?") for r in summary.failed})
+        print(
+            f"error: {summary.counts['failed']} run(s) of the sweep failed (recorded in "
+            + ", ".join(str(d / "index.parquet") for d in summary.sweep_dirs)
+            + f"); {summary.counts.get('complete', 0) + summary.counts.get('skipped', 0)} "
+            "finished run(s) are kept. Distinct errors:\n  "
+            + "\n  ".join(errors[:5])
+            + "\nFix the cause and run the same command again: only missing and failed runs "
+            "are run.",
+            file=sys.stderr,
+        )
+        sys.exit(1)
 
 
 if __name__ == "__main__":
-    cli()
+    # run through the importable module, so that launchers pickle ``sim.run.main`` by reference
+    from sim.run import cli as _cli
+
+    _cli()

@@ -145,3 +145,336 @@ def read_run(run_dir: Path, table: str = "groups") -> pd.DataFrame:
         return pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several types for damaged files
         raise ResultsError(f"{path} is corrupt and cannot be read: {exc}") from None
+
+
+# ---- sweeps: many runs in one folder ------------------------------------------------------------
+#
+# A sweep folder ``<results_dir>/<experiment>/`` holds one sub-folder per run, plus
+#   index.parquet   one row per run folder and per recorded failure (status, error), rebuilt from
+#                   the manifests and the failure records, written atomically;
+#   .failed/        one JSON record per run that raised (removed when the run later succeeds);
+#   _report/        exports made by ``sim.compare`` and ``experiments`` (not a run).
+# Folder names starting with "." or "_" are never runs.
+
+RUN_COLUMNS = ("run_id", "scenario", "intervention", "seed")
+INDEX = "index.parquet"
+FAILED_DIR = ".failed"
+STATUSES = ("complete", "failed", "corrupt")
+
+
+def is_run_folder(path: Path) -> bool:
+    """A visible sub-folder of a sweep folder (``.tmp``, ``.failed``, ``_report`` are not)."""
+    path = Path(path)
+    return path.is_dir() and not path.name.startswith((".", "_"))
+
+
+def check_sweep_dir(sweep_dir: Path | str) -> Path:
+    """The sweep folder as a Path; a ResultsError naming the problem if it cannot be one."""
+    sweep_dir = Path(sweep_dir)
+    if not sweep_dir.exists():
+        found = list_sweeps(sweep_dir.parent) if sweep_dir.parent.is_dir() else []
+        hint = (
+            f"; sweep folders with finished runs in {sweep_dir.parent}: "
+            + ", ".join(p.name for p in found)
+            if found
+            else ""
+        )
+        raise ResultsError(f"sweep folder {sweep_dir} does not exist{hint}")
+    if not sweep_dir.is_dir():
+        raise ResultsError(f"{sweep_dir} is a file, not a sweep folder")
+    if (sweep_dir / MANIFEST).exists():
+        raise ResultsError(
+            f"{sweep_dir} is a single run folder, not a sweep folder; "
+            f"pass the folder that holds it: {sweep_dir.parent}"
+        )
+    return sweep_dir
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
+    with open(tmp, "w") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def record_failure(run_dir: Path, info: dict, error: BaseException | str) -> Path:
+    """Write ``.failed/<run_id>.json`` for a run that raised; returns the record's path."""
+    run_dir = Path(run_dir)
+    folder = run_dir.parent / FAILED_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    if isinstance(error, BaseException):
+        import traceback
+
+        message = f"{type(error).__name__}: {error}"
+        trace = "".join(traceback.format_exception(error))
+    else:
+        message, trace = str(error), ""
+    from datetime import UTC, datetime
+
+    record = {
+        "run_id": run_dir.name,
+        **info,
+        "status": "failed",
+        "error": message,
+        "traceback": trace,
+        "failed_at": datetime.now(UTC).isoformat(),
+        **code_version(),
+    }
+    path = folder / f"{run_dir.name}.json"
+    _atomic_write_text(path, json.dumps(record, indent=2, default=str))
+    return path
+
+
+def clear_failure(run_dir: Path) -> None:
+    """Forget an earlier failure of this run (it has finished now)."""
+    path = Path(run_dir).parent / FAILED_DIR / f"{Path(run_dir).name}.json"
+    path.unlink(missing_ok=True)
+
+
+def read_failures(sweep_dir: Path) -> dict[str, dict]:
+    failures = {}
+    folder = Path(sweep_dir) / FAILED_DIR
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError):
+            record = {"error": f"failure record {path} is unreadable"}
+        failures[path.stem] = record
+    return failures
+
+
+def _index_row(run_dir: Path) -> dict:
+    row = {"run_id": run_dir.name, "path": str(run_dir)}
+    try:
+        manifest = read_manifest(run_dir)
+    except ResultsError as exc:
+        return {**row, "status": "corrupt", "error": str(exc)}
+    config = manifest.get("config", {})
+    missing = [f"{name}.parquet" for name in TABLES if not (run_dir / f"{name}.parquet").is_file()]
+    row.update(
+        status="corrupt" if missing else "complete",
+        error=f"{run_dir}: missing {', '.join(missing)}" if missing else "",
+        scenario=manifest.get("scenario"),
+        intervention=manifest.get("intervention"),
+        seed=manifest.get("seed"),
+        config_hash=manifest.get("config_hash"),
+        region=config.get("region", {}).get("name"),
+        households_per_agent=config.get("households_per_agent"),
+        start=config.get("start"),
+        end=config.get("end"),
+        git_commit=manifest.get("git_commit"),
+        git_dirty=manifest.get("git_dirty"),
+        wall_seconds=manifest.get("wall_seconds"),
+        finished_at=manifest.get("finished_at"),
+    )
+    return row
+
+
+INDEX_COLUMNS = (
+    "run_id",
+    "status",
+    "scenario",
+    "intervention",
+    "seed",
+    "config_hash",
+    "region",
+    "households_per_agent",
+    "start",
+    "end",
+    "git_commit",
+    "git_dirty",
+    "wall_seconds",
+    "finished_at",
+    "error",
+    "path",
+)
+
+
+def build_index(sweep_dir: Path | str) -> pd.DataFrame:
+    """One row per run folder (complete or corrupt) and per recorded failure without a folder."""
+    sweep_dir = Path(sweep_dir)
+    rows = [_index_row(p) for p in sorted(sweep_dir.iterdir()) if is_run_folder(p)]
+    present = {r["run_id"] for r in rows}
+    for run_id, record in read_failures(sweep_dir).items():
+        if run_id in present:
+            # a folder that is there but broken keeps its own diagnosis, plus why the run failed
+            for r in rows:
+                if r["run_id"] == run_id and r["status"] != "complete":
+                    r["error"] = f"{r['error']}; last attempt: {record.get('error', '')}"
+            continue
+        rows.append(
+            {
+                "run_id": run_id,
+                "status": "failed",
+                "scenario": record.get("scenario"),
+                "intervention": record.get("intervention"),
+                "seed": record.get("seed"),
+                "config_hash": record.get("config_hash"),
+                "git_commit": record.get("git_commit"),
+                "git_dirty": record.get("git_dirty"),
+                "finished_at": record.get("failed_at"),
+                "error": record.get("error", ""),
+                "path": str(sweep_dir / run_id),
+            }
+        )
+    index = pd.DataFrame(rows, columns=list(INDEX_COLUMNS))
+    index["seed"] = pd.array(index["seed"], dtype="Int64")
+    index["wall_seconds"] = pd.to_numeric(index["wall_seconds"], errors="coerce").astype(float)
+    index["households_per_agent"] = pd.to_numeric(
+        index["households_per_agent"], errors="coerce"
+    ).astype(float)
+    index["git_dirty"] = index["git_dirty"].astype("boolean")
+    for col in INDEX_COLUMNS:
+        if col not in ("seed", "wall_seconds", "households_per_agent", "git_dirty"):
+            index[col] = index[col].astype("string")
+    index["error"] = index["error"].fillna("")
+    return index.sort_values(["status", "run_id"], ignore_index=True)
+
+
+class _Lock:
+    """An advisory file lock (``flock``) so parallel jobs do not rebuild the index at once."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fh = None
+
+    def __enter__(self) -> _Lock:
+        try:
+            import fcntl
+
+            self.fh = open(self.path, "a")
+            fcntl.flock(self.fh, fcntl.LOCK_EX)
+        except (ImportError, OSError):  # no flock (Windows, some network file systems)
+            self.fh = None  # still safe: the write below is atomic, only maybe stale
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.fh is not None:
+            self.fh.close()  # releases the lock
+
+
+def write_index(sweep_dir: Path | str) -> Path:
+    """Rebuild ``index.parquet`` from the run folders and failure records, atomically."""
+    sweep_dir = Path(sweep_dir)
+    path = sweep_dir / INDEX
+    with _Lock(sweep_dir / ".index.lock"):
+        index = build_index(sweep_dir)
+        tmp = sweep_dir / f".{INDEX}.tmp-{os.getpid()}"
+        index.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    return path
+
+
+def read_index(sweep_dir: Path | str) -> pd.DataFrame:
+    """The sweep's index, rebuilt from the folders (always current, also after a killed sweep)."""
+    return build_index(check_sweep_dir(sweep_dir))
+
+
+def finished_runs(sweep_dir: Path | str, strict: bool = True) -> pd.DataFrame:
+    """Index rows of the finished runs. ``strict``: a corrupt run folder raises ResultsError."""
+    sweep_dir = check_sweep_dir(sweep_dir)
+    index = build_index(sweep_dir)
+    corrupt = index[index["status"] == "corrupt"]
+    if strict and len(corrupt):
+        first = corrupt.iloc[0]
+        raise ResultsError(
+            f"sweep folder {sweep_dir} contains {len(corrupt)} corrupt run folder(s), first "
+            f"{first['path']}: {first['error']}. Move or delete it; re-running the sweep "
+            f"command then redoes that run"
+        )
+    done = index[index["status"] == "complete"].reset_index(drop=True)
+    if done.empty:
+        failed = int((index["status"] == "failed").sum())
+        what = f" ({failed} failed, see {sweep_dir / INDEX})" if failed else ""
+        raise ResultsError(
+            f"sweep folder {sweep_dir} has no finished runs{what}; run a sweep into it first, "
+            f"e.g. python -m sim.run -m results_dir={sweep_dir.parent} ... "
+            f"(sweep folders are <results_dir>/<experiment>)"
+        )
+    return done
+
+
+def load(
+    sweep_dir: Path | str,
+    table: str = "groups",
+    columns: list[str] | None = None,
+    strict: bool = True,
+) -> pd.DataFrame:
+    """One table of every finished run of a sweep, with run columns in front.
+
+    ``load("results/policy_comparison", "groups")`` -> DataFrame with run_id, scenario,
+    intervention, seed, then the table's columns. ``columns`` limits the table's columns read.
+    A corrupt run folder raises ResultsError (``strict=False`` skips it with a warning).
+    """
+    if table not in TABLES:
+        raise ResultsError(f"unknown table {table!r}; allowed: {', '.join(TABLES)}")
+    runs = finished_runs(sweep_dir, strict=strict)
+    if not strict:
+        import warnings
+
+        for _, bad in build_index(sweep_dir).query("status == 'corrupt'").iterrows():
+            warnings.warn(f"skipping corrupt run {bad['path']}: {bad['error']}", stacklevel=2)
+    frames = []
+    for run in runs.itertuples():
+        path = Path(run.path) / f"{table}.parquet"
+        try:
+            df = pd.read_parquet(path, columns=columns)
+        except Exception as exc:  # pyarrow raises several types for damaged files
+            if not strict:
+                continue
+            raise ResultsError(
+                f"{path} is corrupt and cannot be read: {exc}. Move or delete {run.path}; "
+                f"re-running the sweep command then redoes that run"
+            ) from None
+        df.insert(0, "run_id", run.run_id)
+        df.insert(1, "scenario", run.scenario)
+        df.insert(2, "intervention", run.intervention)
+        df.insert(3, "seed", int(run.seed))
+        frames.append(df)
+    out = pd.concat(frames, ignore_index=True)
+    for col in ("run_id", "scenario", "intervention"):
+        out[col] = out[col].astype("string")
+    return out
+
+
+def list_sweeps(results_dir: Path | str = "results") -> list[Path]:
+    """Sweep folders under ``results_dir`` that hold at least one finished run, sorted."""
+    results_dir = Path(results_dir)
+    if not results_dir.is_dir():
+        return []
+    return [
+        p
+        for p in sorted(results_dir.iterdir())
+        if is_run_folder(p) and any(is_finished(r) for r in p.iterdir() if is_run_folder(r))
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.store SWEEP_DIR``: rebuild the index and print the runs' status."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.store", description="Status of a sweep folder (rebuilds its index)."
+    )
+    parser.add_argument("sweep_dir", help="e.g. results/policy_comparison")
+    args = parser.parse_args(argv)
+    try:
+        sweep_dir = check_sweep_dir(args.sweep_dir)
+        path = write_index(sweep_dir)
+        index = pd.read_parquet(path)
+    except ResultsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    counts = index["status"].value_counts()
+    print(f"{sweep_dir}: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES))
+    for _, row in index[index["status"] != "complete"].iterrows():
+        print(f"  {row['status']}: {row['run_id']}: {row['error']}")
+    print(f"index: {path}")
+    return 1 if len(counts.drop("complete", errors="ignore")) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,262 @@
+"""PNG figures for comparisons and study outputs (matplotlib, Agg backend: no display needed).
+
+Every figure carries a caption line with the comparison's provenance (baseline, seeds, code
+version), so a figure pasted into a report stays traceable.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; must precede pyplot
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.colors import LogNorm, TwoSlopeNorm  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+TIME_METRICS = (
+    ("employees", "employees [persons]"),
+    ("firms", "firms"),
+    ("value_added_eur", "value added [EUR/quarter]"),
+    ("rural_value_added_eur", "rural value added [EUR/quarter]"),
+    ("unmet_demand_eur", "unmet demand [EUR/quarter]"),
+    ("apprentices", "apprentices [persons]"),
+)
+
+
+def stamp_text(meta: dict) -> str:
+    return (
+        f"{meta.get('sweep_dir', '')} | baseline {meta.get('baseline', '')} | seeds "
+        f"{meta.get('seeds', '')} | region {meta.get('region', '')} | code "
+        f"{meta.get('code_version', '')}"
+    )
+
+
+def quarter_to_year(quarters) -> np.ndarray:
+    q = pd.Series(list(quarters), dtype=str)
+    return (q.str[:4].astype(int) + (q.str[-1].astype(int) - 1) / 4.0).to_numpy()
+
+
+def _check_unique(frame: pd.DataFrame, keys: list[str]) -> None:
+    dup = frame.duplicated(keys, keep=False)
+    if dup.any():  # a caller bug: one bar per key pair
+        raise ValueError(f"several rows per {keys}: {frame.loc[dup, keys].head(3).values.tolist()}")
+
+
+def save(fig, path: Path, caption: str = "") -> Path:
+    """Save atomically (temporary file, then rename), with the provenance caption."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if caption:
+        fig.text(0.01, -0.005, caption, fontsize=6, color="0.35", ha="left", va="top")
+    tmp = path.parent / f".{path.stem}.tmp-{os.getpid()}.png"
+    fig.savefig(tmp, dpi=130, bbox_inches="tight")
+    plt.close(fig)
+    os.replace(tmp, path)
+    return path
+
+
+def time_paths(over_time: pd.DataFrame, title: str, caption: str, path: Path) -> Path:
+    """Mean paired difference per quarter with its 95 % band, one panel per metric."""
+    metrics = [(m, label) for m, label in TIME_METRICS if m in set(over_time["metric"])]
+    cols = 2
+    rows = max(1, int(np.ceil(len(metrics) / cols)))
+    fig, axes = plt.subplots(rows, cols, figsize=(11, 3.0 * rows), squeeze=False, sharex=True)
+    for ax, (metric, label) in zip(axes.ravel(), metrics, strict=False):
+        part = over_time[over_time["metric"] == metric]
+        for arm, d in part.groupby("arm", sort=True):
+            d = d.sort_values("quarter")
+            x = quarter_to_year(d["quarter"])
+            (line,) = ax.plot(x, d["mean_diff"], label=arm, lw=1.4)
+            ax.fill_between(x, d["ci_low"], d["ci_high"], color=line.get_color(), alpha=0.2)
+        ax.axhline(0, color="0.3", lw=0.7)
+        ax.set_title(label, fontsize=9)
+        ax.tick_params(labelsize=8)
+    for ax in axes.ravel()[len(metrics) :]:
+        ax.set_visible(False)
+    axes[0, 0].legend(fontsize=7, loc="best")
+    fig.suptitle(title + " (mean difference, 95 % CI over seed pairs)", fontsize=10)
+    fig.tight_layout()
+    return save(fig, path, caption)
+
+
+def district_bars(frame: pd.DataFrame, title: str, caption: str, path: Path) -> Path:
+    """Horizontal bars of the mean difference per district and arm, with 95 % CI whiskers."""
+    _check_unique(frame, ["district_id", "arm"])
+    districts = sorted(frame["district_id"].unique())
+    arms = sorted(frame["arm"].unique())
+    height = 0.8 / max(len(arms), 1)
+    fig, ax = plt.subplots(figsize=(8, 0.5 + 0.45 * len(districts) * max(1, len(arms) / 3)))
+    y = np.arange(len(districts))
+    for i, arm in enumerate(arms):
+        d = frame[frame["arm"] == arm].set_index("district_id").reindex(districts)
+        err = np.vstack([d["mean_diff"] - d["ci_low"], d["ci_high"] - d["mean_diff"]])
+        ax.barh(
+            y + i * height - 0.4 + height / 2,
+            d["mean_diff"],
+            height=height,
+            xerr=np.nan_to_num(err),
+            label=arm,
+            capsize=2,
+        )
+    ax.axvline(0, color="0.3", lw=0.7)
+    ax.set_yticks(y, districts, fontsize=8)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    return save(fig, path, caption)
+
+
+def place_map(places: pd.DataFrame, title: str, caption: str, path: Path) -> Path:
+    """Two lon/lat scatter maps of the places: unmet demand (focal points), value-added change."""
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
+    size = 8 + 120 * np.sqrt(places["population"] / places["population"].max())
+    unmet = places["unmet_demand_eur"].clip(lower=1.0)
+    sc = axes[0].scatter(
+        places["lon"],
+        places["lat"],
+        c=unmet,
+        s=size,
+        cmap="inferno_r",
+        norm=LogNorm(vmin=max(unmet.min(), 1.0), vmax=max(unmet.max(), 10.0)),
+        edgecolor="0.4",
+        linewidth=0.3,
+    )
+    fig.colorbar(sc, ax=axes[0], label="unmet demand [EUR/year]")
+    axes[0].set_title("demand focal points: unmet demand", fontsize=9)
+    change = places["value_added_change_eur"]
+    bound = float(np.nanmax(np.abs(change))) or 1.0
+    sc = axes[1].scatter(
+        places["lon"],
+        places["lat"],
+        c=change,
+        s=size,
+        cmap="RdBu",
+        norm=TwoSlopeNorm(vcenter=0.0, vmin=-bound, vmax=bound),
+        edgecolor="0.4",
+        linewidth=0.3,
+    )
+    fig.colorbar(sc, ax=axes[1], label="value added change [EUR/year]")
+    axes[1].set_title("value added: arm - baseline", fontsize=9)
+    for ax in axes:
+        ax.set_xlabel("longitude [deg E]", fontsize=8)
+        ax.set_ylabel("latitude [deg N]", fontsize=8)
+        ax.set_aspect(1 / np.cos(np.deg2rad(places["lat"].mean())))
+        ax.tick_params(labelsize=7)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return save(fig, path, caption)
+
+
+def level_map(
+    places: pd.DataFrame, value: str, label: str, title: str, caption: str, path: Path
+) -> Path:
+    """One lon/lat scatter map of a non-negative place value (log colour scale)."""
+    fig, ax = plt.subplots(figsize=(6.5, 5.2))
+    size = 8 + 120 * np.sqrt(places["population"] / places["population"].max())
+    v = places[value].clip(lower=1.0)
+    sc = ax.scatter(
+        places["lon"],
+        places["lat"],
+        c=v,
+        s=size,
+        cmap="inferno_r",
+        norm=LogNorm(vmin=max(v.min(), 1.0), vmax=max(v.max(), 10.0)),
+        edgecolor="0.4",
+        linewidth=0.3,
+    )
+    fig.colorbar(sc, ax=ax, label=label)
+    top = places.nlargest(8, value)
+    for r in top.itertuples():
+        ax.annotate(r.name, (r.lon, r.lat), fontsize=6, xytext=(3, 3), textcoords="offset points")
+    ax.set_xlabel("longitude [deg E]", fontsize=8)
+    ax.set_ylabel("latitude [deg N]", fontsize=8)
+    ax.set_aspect(1 / np.cos(np.deg2rad(places["lat"].mean())))
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return save(fig, path, caption)
+
+
+def lines_by_panel(
+    frame: pd.DataFrame,
+    panel: str,
+    line: str,
+    x: str,
+    y: str,
+    ylabel: str,
+    title: str,
+    caption: str,
+    path: Path,
+    band: tuple[str, str] | None = None,
+) -> Path:
+    """Small multiples: one panel per value of ``panel``, one line per value of ``line``."""
+    panels = sorted(frame[panel].unique())
+    cols = min(3, len(panels))
+    rows = int(np.ceil(len(panels) / cols))
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(4.2 * cols, 2.8 * rows), squeeze=False, sharex=True
+    )
+    for ax, p in zip(axes.ravel(), panels, strict=False):
+        part = frame[frame[panel] == p]
+        for name, d in part.groupby(line, sort=True):
+            if not d[y].any():  # e.g. "city" in a district without a city
+                continue
+            d = d.sort_values(x)
+            (ln,) = ax.plot(d[x], d[y], label=str(name), lw=1.3)
+            if band:
+                ax.fill_between(d[x], d[band[0]], d[band[1]], color=ln.get_color(), alpha=0.2)
+        ax.set_title(str(p), fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    for ax in axes.ravel()[len(panels) :]:
+        ax.set_visible(False)
+    axes[0, 0].set_ylabel(ylabel, fontsize=8)
+    axes[0, 0].legend(fontsize=6, loc="best")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return save(fig, path, caption)
+
+
+def bars(
+    frame: pd.DataFrame,
+    category: str,
+    group: str,
+    value: str,
+    xlabel: str,
+    title: str,
+    caption: str,
+    path: Path,
+    err: tuple[str, str] | None = None,
+) -> Path:
+    """Grouped horizontal bars: ``category`` on the axis, one bar per ``group`` value."""
+    _check_unique(frame, [category, group])
+    cats = sorted(frame[category].unique())
+    groups = sorted(frame[group].unique())
+    height = 0.8 / max(len(groups), 1)
+    fig, ax = plt.subplots(figsize=(8, 0.8 + 0.4 * len(cats) * max(1, len(groups) / 3)))
+    y = np.arange(len(cats))
+    for i, g in enumerate(groups):
+        d = frame[frame[group] == g].set_index(category).reindex(cats)
+        xerr = None
+        if err:
+            xerr = np.nan_to_num(np.vstack([d[value] - d[err[0]], d[err[1]] - d[value]]))
+        ax.barh(
+            y + i * height - 0.4 + height / 2,
+            d[value],
+            height=height,
+            label=str(g),
+            xerr=xerr,
+            capsize=2,
+        )
+    ax.axvline(0, color="0.3", lw=0.7)
+    ax.set_yticks(y, cats, fontsize=8)
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    return save(fig, path, caption)

@@ -1,0 +1,207 @@
+"""Sweeps: progress display, failure summary and index upkeep for ``python -m sim.run -m``.
+
+Hydra's sweeper expands the overrides into jobs and a launcher runs them: ``joblib`` (the
+default, conf/config.yaml: parallel processes on this machine), ``basic`` (one after the other,
+in this process), ``submitit_local`` or ``submitit_slurm`` (a cluster). The same code runs under
+each, because all coordination goes through files:
+
+* each job appends one JSON line (run id, status, seconds) to ``<hydra sweep dir>/progress.jsonl``
+  when it ends (:meth:`SweepCallback.on_job_end`, in the job's own process);
+* the launching process counts the sweep's jobs at the start and, in a background thread, turns
+  the lines into a progress display: runs done / total, failures, elapsed time and ETA;
+* the task function (``sim.run.main``) records a failed run in ``<sweep>/.failed/`` and rebuilds
+  the sweep's ``index.parquet`` after every job, so the index is right even after a kill;
+* at the end the launching process prints a summary and rebuilds each sweep folder's index;
+  ``sim.run.cli`` exits non-zero when a run failed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig, OmegaConf
+
+PROGRESS_FILE = "progress.jsonl"
+JOB_STATUSES = ("complete", "skipped", "failed")
+
+
+@dataclass
+class SweepSummary:
+    """What the last sweep of this process did (read by ``sim.run.cli`` for the exit code)."""
+
+    total: int | None
+    counts: dict[str, int] = field(default_factory=dict)
+    failed: list[dict] = field(default_factory=list)
+    sweep_dirs: list[Path] = field(default_factory=list)
+
+
+LAST_SWEEP: SweepSummary | None = None
+
+
+def count_jobs(config: DictConfig) -> int | None:
+    """Number of jobs Hydra's basic sweeper makes of this multirun config (None if unknown).
+
+    Mirrors ``BasicSweeper.sweep``: the ``hydra.sweeper.params`` of the config (set by the
+    experiment configs) followed by the command-line overrides, expanded as a product.
+    """
+    try:
+        target = str(OmegaConf.select(config, "hydra.sweeper._target_") or "")
+        if not target.endswith("BasicSweeper"):
+            return None
+        from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+        from hydra.core.override_parser.overrides_parser import OverridesParser
+
+        params = OmegaConf.select(config, "hydra.sweeper.params") or {}
+        args = [f"{k}={v}" for k, v in params.items()]
+        args += list(OmegaConf.to_container(config.hydra.overrides.task, resolve=False))
+        overrides = OverridesParser.create().parse_overrides(args)
+        return sum(len(batch) for batch in BasicSweeper.split_arguments(overrides, None))
+    except Exception:  # a sweep type we cannot count: progress shows counts without total
+        return None
+
+
+def _append_line(path: Path, record: dict) -> None:
+    """Append one JSON line; O_APPEND writes of one short line do not interleave."""
+    line = (json.dumps(record, default=str) + "\n").encode()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_progress(path: Path) -> list[dict]:
+    if not path.is_file():
+        return []
+    records = []
+    for line in path.read_text().splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:  # a line being written right now
+            continue
+    return records
+
+
+def _clock(seconds: float) -> str:
+    seconds = max(int(round(seconds)), 0)
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def progress_line(records: list[dict], total: int | None, elapsed: float) -> str:
+    """``[sweep] 4/6 runs done (3 run, 1 already finished, 0 failed) | elapsed .. | ETA ..``"""
+    counts = {s: sum(r.get("status") == s for r in records) for s in JOB_STATUSES}
+    done = len(records)
+    executed = counts["complete"] + counts["failed"]
+    of = f"/{total}" if total else ""
+    text = (
+        f"[sweep] {done}{of} runs done ({counts['complete']} run, {counts['skipped']} already "
+        f"finished, {counts['failed']} failed) | elapsed {_clock(elapsed)}"
+    )
+    if total and done < total:
+        # time per newly run job, so already-finished runs of a resumed sweep do not distort it
+        eta = elapsed / executed * (total - done) if executed else None
+        text += f" | ETA {_clock(eta) if eta is not None else '--'}"
+    return text
+
+
+class SweepCallback(Callback):
+    """Hydra callback (registered in conf/config.yaml) for progress and the end-of-sweep summary.
+
+    Picklable: the launchers ship it to their worker processes, where only ``on_job_end`` runs.
+    """
+
+    def __init__(self, interval_s: float = 1.0, enabled: bool = True) -> None:
+        self.interval_s = float(interval_s)
+        self.enabled = bool(enabled)
+        self._thread: threading.Thread | None = None
+        self._stop: threading.Event | None = None
+        self._state: dict[str, Any] = {}
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.update(_thread=None, _stop=None, _state={})
+        return state
+
+    # ---- in the launching process -----------------------------------------------------------
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        global LAST_SWEEP
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        progress = sweep_dir / PROGRESS_FILE
+        progress.unlink(missing_ok=True)  # a sweep started within the same second
+        total = count_jobs(config)
+        LAST_SWEEP = SweepSummary(total=total)
+        self._state = {"progress": progress, "total": total, "started": time.monotonic()}
+        launcher = str(OmegaConf.select(config, "hydra.launcher._target_") or "?")
+        launcher = launcher.rsplit(".", 1)[-1]
+        print(
+            f"[sweep] {total if total else 'unknown number of'} runs with {launcher}; "
+            f"hydra logs in {sweep_dir}",
+            file=sys.stderr,
+            flush=True,
+        )
+        if self.enabled:
+            self._stop = threading.Event()
+            self._thread = threading.Thread(target=self._watch, name="sweep-progress", daemon=True)
+            self._thread.start()
+
+    def _watch(self) -> None:
+        shown = -1
+        while not self._stop.wait(self.interval_s):
+            records = read_progress(self._state["progress"])
+            if len(records) != shown:
+                shown = len(records)
+                self._print(records)
+
+    def _print(self, records: list[dict]) -> None:
+        elapsed = time.monotonic() - self._state["started"]
+        print(progress_line(records, self._state["total"], elapsed), file=sys.stderr, flush=True)
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        from sim.store import write_index
+
+        if self._stop is not None:
+            self._stop.set()
+            self._thread.join(timeout=5)
+        records = read_progress(self._state.get("progress", Path("/nonexistent")))
+        self._print(records)
+        sweep_dirs = sorted({Path(r["run_dir"]).parent for r in records if r.get("run_dir")})
+        for sweep_dir in sweep_dirs:
+            if sweep_dir.is_dir():
+                write_index(sweep_dir)
+        summary = LAST_SWEEP or SweepSummary(total=self._state.get("total"))
+        summary.counts = {s: sum(r.get("status") == s for r in records) for s in JOB_STATUSES}
+        summary.failed = [r for r in records if r.get("status") == "failed"]
+        summary.sweep_dirs = sweep_dirs
+        where = ", ".join(str(d / "index.parquet") for d in sweep_dirs) or "-"
+        print(
+            f"[sweep] finished: {summary.counts['complete']} run, {summary.counts['skipped']} "
+            f"already finished, {summary.counts['failed']} failed; index: {where}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    # ---- in each job's process --------------------------------------------------------------
+    def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
+        from hydra.core.hydra_config import HydraConfig
+        from hydra.core.utils import JobStatus
+        from hydra.types import RunMode
+
+        if HydraConfig.get().mode != RunMode.MULTIRUN:
+            return
+        value = job_return._return_value  # the exception itself when the job failed
+        if job_return.status == JobStatus.COMPLETED and isinstance(value, dict):
+            record = dict(value)
+        else:  # an exception escaped the task function (it records what it can catch)
+            record = {"status": "failed", "error": f"{type(value).__name__}: {value}"}
+        record["job"] = int(config.hydra.job.num)
+        _append_line(Path(str(config.hydra.sweep.dir)) / PROGRESS_FILE, record)
