@@ -361,6 +361,9 @@ def write_index(sweep_dir: Path | str) -> Path:
     path = sweep_dir / INDEX
     with _Lock(sweep_dir / ".index.lock"):
         index = build_index(sweep_dir)
+        # writers hold the lock, so any temporary index here was left by a killed writer
+        for stale in sweep_dir.glob(f".{INDEX}.tmp-*"):
+            stale.unlink(missing_ok=True)
         tmp = sweep_dir / f".{INDEX}.tmp-{os.getpid()}"
         index.to_parquet(tmp, index=False)
         os.replace(tmp, path)
