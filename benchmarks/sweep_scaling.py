@@ -1,6 +1,6 @@
 """Parallel efficiency of a Hydra sweep through the joblib launcher, 1, 2, ... workers.
 
-    .venv/bin/python benchmarks/sweep_scaling.py                    # about 4 minutes, 2 cores
+    .venv/bin/python benchmarks/sweep_scaling.py                    # about 3 minutes, 2 cores
     .venv/bin/python benchmarks/sweep_scaling.py --workers 1,2,4,8,16 --runs 64   # big machine
 
 A fixed sweep (``--runs`` seeds of ``region=small`` to ``--end``, 1:1 households) is run by the
@@ -12,9 +12,14 @@ skipped, so a reused folder would measure nothing)::
 
 Wall time is the whole command (Hydra start, composition of every job, the joblib pool).
 Speed-up S_K = T_1 / T_K and parallel efficiency S_K / K; target (issue 7): >= 0.85 at 2
-workers. With ``--repeats`` > 1 the worker counts are run in alternating order and the fastest
-wall time per K is used (noise on a shared machine only ever adds time). The results of every
-K are compared with K = 1 table by table: a parallel sweep must give identical numbers.
+workers. Each K also shows the sweep's model seconds (sum of the runs' ``wall_seconds`` from
+their manifests) and the rest, ``wall - model / K``: start-up (Hydra, imports, the joblib
+pool) and per-run overhead (composition, writing results), which Amdahl's law charges against
+efficiency. With 32 short runs it is under a tenth of the serial time; in the study's own
+sweeps (full region, ~20 s a run) it is far smaller. With ``--repeats`` > 1 the worker counts
+are run in alternating order and the fastest wall time per K is used (noise on a shared
+machine only ever adds time). The results of every K are compared with K = 1 table by table:
+a parallel sweep must give identical numbers.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from _common import DEVICE_NOTE, ROOT, ForeignLoad, print_machine, write_result
 TARGET = 0.85
 
 
-def run_sweep(k: int, runs: int, end: str, extra: list[str], workdir: Path) -> dict:
+def run_sweep(k: int, runs: int, end: str, region: str, extra: list[str], workdir: Path) -> dict:
     results = workdir / f"k{k}_{time.monotonic_ns()}"
     cmd = [
         sys.executable,
@@ -42,7 +47,7 @@ def run_sweep(k: int, runs: int, end: str, extra: list[str], workdir: Path) -> d
         "sim.run",
         "-m",
         f"seed=range({runs})",
-        "region=small",
+        f"region={region}",
         f"end={end}",
         "progress=false",
         "hydra/launcher=joblib",
@@ -99,8 +104,10 @@ def same_results(a: Path, b: Path) -> bool:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--workers", default="1,2", help="worker counts, comma separated")
-    ap.add_argument("--runs", type=int, default=16, help="runs in the sweep (seeds)")
+    ap.add_argument("--runs", type=int, default=32, help="runs in the sweep (seeds)")
     ap.add_argument("--end", default="2029Q4", help="last quarter of each run (from 2025Q1)")
+    ap.add_argument("--region", default="small", help="region config of every run")
+    ap.add_argument("--name", default="sweep_scaling", help="results/<name>.json")
     ap.add_argument("--repeats", type=int, default=2, help="sweeps per worker count")
     ap.add_argument("extra", nargs="*", help="further Hydra overrides for every run")
     args = ap.parse_args()
@@ -110,7 +117,8 @@ def main() -> None:
         workers = [1, *[k for k in workers if k != 1]]
     cores = len(os.sched_getaffinity(0))
     print(
-        f"sweep: {args.runs} runs, region=small, 2025Q1-{args.end}, households 1:1; "
+        f"sweep: {args.runs} runs, region={args.region}, 2025Q1-{args.end}, "
+        f"overrides: {' '.join(args.extra) or 'none'}; "
         f"workers {workers}; {args.repeats} repeat(s); {cores} usable cores"
     )
     if max(workers) > cores:
@@ -122,7 +130,7 @@ def main() -> None:
         for rep in range(args.repeats):
             order = workers if rep % 2 == 0 else workers[::-1]
             for k in order:
-                r = run_sweep(k, args.runs, args.end, args.extra, work)
+                r = run_sweep(k, args.runs, args.end, args.region, args.extra, work)
                 sweeps[k].append(r)
                 print(
                     f"  repeat {rep + 1}, {k:>2} worker(s): {r['wall_seconds']:6.1f} s "
@@ -138,8 +146,8 @@ def main() -> None:
 
     t1 = best[1]["wall_seconds"]
     print(
-        f"\n  {'workers':>7} {'wall s':>8} {'speed-up':>9} {'efficiency':>11} {'identical':>10} "
-        f"{'others':>7}"
+        f"\n  {'workers':>7} {'wall s':>8} {'model s':>8} {'other s':>8} {'speed-up':>9} "
+        f"{'efficiency':>11} {'identical':>10} {'others':>7}"
     )
     table = []
     for k in workers:
@@ -152,12 +160,14 @@ def main() -> None:
             "speedup": speedup,
             "efficiency": speedup / k,
             "sum_of_run_seconds": best[k]["sum_of_run_seconds"],
+            "overhead_seconds": t - best[k]["sum_of_run_seconds"] / k,
             "identical_to_serial": identical.get(k, True),
             "foreign_cpu_share": best[k]["foreign_cpu_share"],
         }
         table.append(row)
         print(
-            f"  {k:>7} {t:>8.1f} {speedup:>9.2f} {speedup / k:>11.2f} "
+            f"  {k:>7} {t:>8.1f} {row['sum_of_run_seconds']:>8.1f} {row['overhead_seconds']:>8.1f} "
+            f"{speedup:>9.2f} {speedup / k:>11.2f} "
             f"{str(row['identical_to_serial']):>10} {100 * row['foreign_cpu_share']:>6.0f}%"
         )
     eff2 = next((r["efficiency"] for r in table if r["workers"] == 2), None)
@@ -175,14 +185,13 @@ def main() -> None:
         )
     print(f"note: {DEVICE_NOTE}")
     write_result(
-        "sweep_scaling",
+        args.name,
         {
             "sweep": {
                 "runs": args.runs,
-                "region": "small",
+                "region": args.region,
                 "start": "2025Q1",
                 "end": args.end,
-                "households_per_agent": 1,
                 "extra_overrides": args.extra,
                 "launcher": "hydra/launcher=joblib (loky processes)",
                 "repeats": args.repeats,

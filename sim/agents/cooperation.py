@@ -74,12 +74,16 @@ class CooperationNetwork:
 
     def broker(self, advised: list[np.ndarray], rng: np.random.Generator) -> None:
         """Firms advised by the same institution this quarter link with some probability."""
+        firms, partners = [], []
         for rows in advised:
             if len(rows) < 2:
                 continue
-            partners = rng.permutation(rows)
+            shuffled = rng.permutation(rows)
             linked = rng.random(len(rows)) < self.params.brokered_link_probability
-            self._add_edges(rows[linked], partners[linked])
+            firms.append(rows[linked])
+            partners.append(shuffled[linked])
+        if firms:  # one update of the edge arrays per quarter, not one per institution
+            self._add_edges(np.concatenate(firms), np.concatenate(partners))
 
     def spread(self) -> None:
         """Innovation spillover: each firm moves towards its partners' mean when behind."""

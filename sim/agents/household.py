@@ -106,12 +106,17 @@ class Households:
     def refresh_income(self) -> None:
         """Monthly net income from the head's status; coal jobs pay more, job loss costs."""
         t, hp, ce = self.table, self.model.params.household, self.model.cfg.scenario.coal_exit
-        status = np.ones(len(t))
-        status[t.employment == RETIRED] = hp.retired_income_ratio
-        status[t.employment == COAL_DIRECT] = hp.coal_income_ratio
-        job_loss = np.where(t.employment == COAL_DIRECT, hp.coal_income_ratio, 1.0)
-        status = np.where(t.jobless, job_loss * ce.income_replacement_rate, status)
-        t.income[:] = self.model.income_scale * t.income_factor * status
+        # income relative to the mean, by employment code (OTHER, COAL_DIRECT, ...)
+        ratio = np.ones(len(EMPLOYMENT))
+        ratio[RETIRED] = hp.retired_income_ratio
+        ratio[COAL_DIRECT] = hp.coal_income_ratio
+        status = ratio[t.employment]
+        jobless = np.flatnonzero(t.jobless)  # the few who lost a coal job
+        former = np.where(t.employment[jobless] == COAL_DIRECT, hp.coal_income_ratio, 1.0)
+        status[jobless] = former * ce.income_replacement_rate
+        income = t.income  # a view of the column: write in place
+        np.multiply(t.income_factor, self.model.income_scale, out=income)
+        np.multiply(income, status, out=income)
 
     def retire(self) -> None:
         """Heads reaching retirement age leave work (and any coal job with it)."""
@@ -157,13 +162,22 @@ class Households:
             "population": np.bincount(district, persons, minlength=n),
             "working_age_population": np.bincount(district, persons * working, minlength=n),
             "income_month": np.bincount(district, t.income * t.weight, minlength=n),
-            "coal_direct_jobs": np.bincount(
-                district, t.weight * ((t.employment == COAL_DIRECT) & ~t.jobless), minlength=n
-            ),
+            **self._coal_summary(district, n),
+        }
+
+    def _coal_summary(self, district: np.ndarray, n: int) -> dict[str, np.ndarray]:
+        """Coal jobs and job losses per district, counted over the few rows concerned."""
+        t = self.table
+        rows = np.flatnonzero(
+            (t.employment == COAL_DIRECT) | (t.employment == COAL_DEPENDENT) | t.jobless
+        )
+        d, w, emp, jobless = district[rows], t.weight[rows], t.employment[rows], t.jobless[rows]
+        return {
+            "coal_direct_jobs": np.bincount(d, w * ((emp == COAL_DIRECT) & ~jobless), minlength=n),
             "coal_dependent_jobs": np.bincount(
-                district, t.weight * ((t.employment == COAL_DEPENDENT) & ~t.jobless), minlength=n
+                d, w * ((emp == COAL_DEPENDENT) & ~jobless), minlength=n
             ),
-            "coal_jobless_households": np.bincount(district, t.weight * t.jobless, minlength=n),
+            "coal_jobless_households": np.bincount(d, w * jobless, minlength=n),
         }
 
     def working_age_by_district(self) -> np.ndarray:

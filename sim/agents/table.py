@@ -28,6 +28,13 @@ class ColumnTable:
             return cols[name][: self.__dict__["_n"]]
         raise AttributeError(name)
 
+    def __setattr__(self, name: str, value) -> None:
+        # ``t.staff += 1`` would silently bind a detached array; write through ``t.staff[:]``
+        cols = self.__dict__.get("_cols")
+        if cols is not None and name in cols:
+            raise AttributeError(f"assign into the column with table.{name}[...] = values")
+        super().__setattr__(name, value)
+
     @property
     def columns(self) -> list[str]:
         return list(self._dtypes)
