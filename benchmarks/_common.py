@@ -17,7 +17,6 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,14 +53,6 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def _git(*args: str) -> str:
-    try:
-        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return out.stdout.strip() if out.returncode == 0 else ""
-
-
 def machine_info() -> dict:
     """CPU, cores, RAM, OS, Python and package versions, date and git commit of this run."""
     try:
@@ -72,12 +63,8 @@ def machine_info() -> dict:
     except ImportError:  # psutil is a dev dependency; fall back to sysconf
         ram_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
         physical = None
-    versions = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
+    from sim.store import code_version, package_versions
+
     return {
         "cpu_model": _cpu_model(),
         "logical_cores": os.cpu_count(),
@@ -85,10 +72,9 @@ def machine_info() -> dict:
         "usable_cores": len(os.sched_getaffinity(0)),
         "ram_gb": round(ram_gb, 1),
         "platform": platform.platform(),
-        "versions": versions,
+        "versions": package_versions(PACKAGES),
         "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_commit": _git("rev-parse", "HEAD") or "unknown",
-        "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        **code_version(),
         "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
         "device_note": DEVICE_NOTE,
     }

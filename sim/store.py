@@ -57,9 +57,9 @@ def code_version() -> dict:
     return {"git_commit": commit, "git_dirty": dirty}
 
 
-def package_versions() -> dict:
+def package_versions(packages: tuple[str, ...] = PACKAGES) -> dict:
     versions = {"python": platform.python_version()}
-    for name in PACKAGES:
+    for name in packages:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
