@@ -59,34 +59,34 @@ def allocate(
     served_firm = np.zeros(len(firm_place))
     served_origin = np.zeros(n_places)
     orders_first = np.zeros(len(firm_place))
-    place_flows = np.zeros((n_places, n_places))
+    # per round: ratio_i = remaining_i / sum_p kernel_ip S_p and gain_p = S_p * fill_p, so the
+    # served flow i -> p is ratio_i * kernel_ip * gain_p: matrix-vector products only, and the
+    # origin x destination matrix is built once at the end
+    ratios, gains = [], []
     for r in range(rounds):
-        active = spare > 1e-9
-        weight = np.where(active, attractiveness, 0.0)
+        weight = np.where(spare > 1e-9, attractiveness, 0.0)
         supply = np.bincount(firm_place, weight, minlength=n_places)  # S_p
-        pull = kernel * supply[None, :]
-        total_pull = pull.sum(axis=1)
-        reachable = total_pull > 0
-        share = np.divide(
-            pull, total_pull[:, None], out=np.zeros_like(pull), where=reachable[:, None]
-        )
-        flow = remaining[:, None] * share  # origin x destination
-        to_place = flow.sum(axis=0)
-        per_weight = np.divide(to_place, supply, out=np.zeros(n_places), where=supply > 0)
-        orders = per_weight[firm_place] * weight
+        total_pull = kernel @ supply
+        ratio = np.divide(remaining, total_pull, out=np.zeros(n_places), where=total_pull > 0)
+        reach = ratio @ kernel  # demand reaching place p per unit of its supply
+        to_place = supply * reach
+        orders = np.where(supply > 0, reach, 0.0)[firm_place] * weight
         if r == 0:
             orders_first = orders.copy()
         served = np.minimum(orders, spare)
         served_at_place = np.bincount(firm_place, served, minlength=n_places)
         fill = np.divide(served_at_place, to_place, out=np.zeros(n_places), where=to_place > 0)
-        got = flow @ fill
-        place_flows += flow * fill[None, :]
+        gain = supply * fill
+        got = ratio * (kernel @ gain)
+        ratios.append(ratio)
+        gains.append(gain)
         served_origin += got
         remaining = np.maximum(remaining - got, 0.0)
         served_firm += served
         spare -= served
         if not (orders > spare + served + 1e-9).any() or remaining.sum() <= 1e-6:
             break
+    place_flows = kernel * (np.array(ratios).T @ np.array(gains))
     return Allocation(served_firm, orders_first, served_origin, demand - served_origin, place_flows)
 
 
