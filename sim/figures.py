@@ -112,21 +112,26 @@ def district_bars(frame: pd.DataFrame, title: str, caption: str, path: Path) -> 
     return save(fig, path, caption)
 
 
+def _log_scatter(ax, places: pd.DataFrame, values: pd.Series, size: pd.Series):
+    """Places at lon/lat coloured by a non-negative value on a log scale (focal-point maps)."""
+    v = values.clip(lower=1.0)
+    return ax.scatter(
+        places["lon"],
+        places["lat"],
+        c=v,
+        s=size,
+        cmap="inferno_r",
+        norm=LogNorm(vmin=max(v.min(), 1.0), vmax=max(v.max(), 10.0)),
+        edgecolor="0.4",
+        linewidth=0.3,
+    )
+
+
 def place_map(places: pd.DataFrame, title: str, caption: str, path: Path) -> Path:
     """Two lon/lat scatter maps of the places: unmet demand (focal points), value-added change."""
     fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
     size = 8 + 120 * np.sqrt(places["population"] / places["population"].max())
-    unmet = places["unmet_demand_eur"].clip(lower=1.0)
-    sc = axes[0].scatter(
-        places["lon"],
-        places["lat"],
-        c=unmet,
-        s=size,
-        cmap="inferno_r",
-        norm=LogNorm(vmin=max(unmet.min(), 1.0), vmax=max(unmet.max(), 10.0)),
-        edgecolor="0.4",
-        linewidth=0.3,
-    )
+    sc = _log_scatter(axes[0], places, places["unmet_demand_eur"], size)
     fig.colorbar(sc, ax=axes[0], label="unmet demand [EUR/year]")
     axes[0].set_title("demand focal points: unmet demand", fontsize=9)
     change = places["value_added_change_eur"]
@@ -159,17 +164,7 @@ def level_map(
     """One lon/lat scatter map of a non-negative place value (log colour scale)."""
     fig, ax = plt.subplots(figsize=(6.5, 5.2))
     size = 8 + 120 * np.sqrt(places["population"] / places["population"].max())
-    v = places[value].clip(lower=1.0)
-    sc = ax.scatter(
-        places["lon"],
-        places["lat"],
-        c=v,
-        s=size,
-        cmap="inferno_r",
-        norm=LogNorm(vmin=max(v.min(), 1.0), vmax=max(v.max(), 10.0)),
-        edgecolor="0.4",
-        linewidth=0.3,
-    )
+    sc = _log_scatter(ax, places, places[value], size)
     fig.colorbar(sc, ax=ax, label=label)
     top = places.nlargest(8, value)
     for r in top.itertuples():
