@@ -244,11 +244,22 @@ def test_play_steps_in_the_background_until_paused():
     _wait(lambda: _quarter(rc) not in ("start", "2025Q1"))
     assert "Pause" in _play_button(rc).children
     _play_button(rc).click()
-    time.sleep(0.5)
+    # a quarter already in flight may still finish (slowly on a loaded machine): wait until
+    # the label has stood still for a second; if pause did not stop the loop it never does
+    last = [_quarter(rc), time.monotonic()]
+
+    def settled() -> bool:
+        now = _quarter(rc)
+        if now != last[0]:
+            last[:] = [now, time.monotonic()]
+        return time.monotonic() - last[1] >= 1.0
+
+    _wait(settled, timeout=20.0)
     paused_at = _quarter(rc)
-    time.sleep(0.5)
+    time.sleep(1.0)
     assert _quarter(rc) == paused_at
-    assert paused_at.startswith("20")
+    assert paused_at.startswith("20") and paused_at != "2045Q4"  # stopped, not run to the end
+    assert "Play" in _play_button(rc).children
     rc.close()
 
 
