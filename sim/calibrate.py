@@ -65,8 +65,8 @@ def base_year_targets(model: RegionModel) -> list[Target]:
     staff0, apprentices0 = stocks.staff.copy(), stocks.apprentices.copy()
     owner_age0 = stocks.owner_age.copy()
     district0 = stocks.district.copy()
-    pop = model.households.population_by_district()
-    households = model.households.counts_by_district()
+    start = model.households.summary()
+    pop, households = start["population"], start["households"]
     model.step()
     data = load_districts().set_index("district_id")
     shares = model.groups["share_of_firms"].to_numpy(float)
@@ -177,7 +177,7 @@ def validation(model: RegionModel, quarters: int = 20) -> pd.DataFrame:
     # craft persons per 1,000 inhabitants, Sachsen-Anhalt 2021 (StaLa ST via hallanzeiger)
     density = {"halle": 46.01, "saalekreis": 76.97}
     t = model.firms.table
-    pop = model.households.population_by_district()
+    pop = model.households.summary()["population"]
     for d, obs in density.items():
         ids = list(model.region.districts["district_id"])
         if d in ids:

@@ -27,13 +27,14 @@ def test_base_year_firms_match_the_data_one_to_one(small_run):
 def test_base_year_households_and_apprentices_match_the_data():
     model = RegionModel(small_config())
     data = load_districts().set_index("district_id")
-    households = model.households.counts_by_district()
+    stats = model.households.summary()
+    households = stats["households"]
     t = model.firms.table
     apprentices = np.bincount(t.district, t.apprentices, minlength=len(households))
     for i, d in enumerate(model.region.districts["district_id"]):
         assert households[i] == pytest.approx(data.loc[d, "households"], rel=1e-9)
         assert apprentices[i] == data.loc[d, "apprentices"]
-    pop = model.households.population_by_district()
+    pop = stats["population"]
     expected = data.loc[list(model.region.districts["district_id"]), "population"].to_numpy()
     assert np.allclose(pop, expected, rtol=0.03)  # household sizes are drawn around the mean
     # coal workers live around their sites

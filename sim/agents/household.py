@@ -136,15 +136,6 @@ class Households:
     def by_place(self, values: np.ndarray) -> np.ndarray:
         return np.bincount(self.table.place, values, minlength=self.model.region.n_places)
 
-    def by_district(self, values: np.ndarray) -> np.ndarray:
-        return np.bincount(self.table.district, values, minlength=len(self.model.region.districts))
-
-    def counts_by_district(self) -> np.ndarray:
-        return self.by_district(self.table.weight)
-
-    def population_by_district(self) -> np.ndarray:
-        return self.by_district(self.table.weight * self.table.size)
-
     def summary(self) -> dict[str, np.ndarray]:
         """Per-district totals of the current state, computed in one pass over the rows.
 
@@ -179,8 +170,3 @@ class Households:
             ),
             "coal_jobless_households": np.bincount(d, w * jobless, minlength=n),
         }
-
-    def working_age_by_district(self) -> np.ndarray:
-        t = self.table
-        working = (t.head_age < self.model.params.household.retirement_age).astype(float)
-        return self.by_district(t.weight * t.size * working)

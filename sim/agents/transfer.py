@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-import pandas as pd
 
 from sim.region import _read_csv, haversine_km
 
@@ -102,17 +101,3 @@ def create_institutions(model: RegionModel) -> list[TransferInstitution]:
             )
         )
     return out
-
-
-def institutions_frame(institutions: list[TransferInstitution]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "institution_id": i.institution_id,
-                "kind": i.kind,
-                "place": i.place,
-                "advisors": i.advisors,
-            }
-            for i in institutions
-        ]
-    )

@@ -55,9 +55,6 @@ class CoalExit:
         self.closed = sites["closure_quarter"].to_numpy() <= model.start_quarter
         self.released_workers = np.zeros(len(model.region.districts))  # this quarter, by district
 
-    def open_sites(self) -> np.ndarray:
-        return ~self.closed
-
     def assign_workers(self, rng: np.random.Generator) -> None:
         """Give each open site's direct and indirect jobs to households around it."""
         m, t = self.model, self.model.households.table

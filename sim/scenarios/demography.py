@@ -40,7 +40,7 @@ class Demography:
             raise DataError(
                 f"demography.csv has no variant '{self.cfg.variant}' path for {sorted(missing)}"
             )
-        self.base_households = model.households.counts_by_district().copy()
+        self.base_households = model.households.summary()["households"]
 
     def index(self, quarter: int) -> np.ndarray:
         """Projected population relative to the base year, per modelled district."""
