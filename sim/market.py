@@ -25,7 +25,7 @@ class Allocation:
     orders_by_firm: np.ndarray  # demand first addressed to each firm (before capacity limits)
     served_by_origin: np.ndarray  # per origin place
     unmet_by_origin: np.ndarray  # per origin place
-    place_flows: np.ndarray  # served EUR origin place x destination place
+    place_flows: np.ndarray | None  # served EUR origin place x destination place (if asked)
 
 
 def decay_kernel(minutes: np.ndarray, half_time_min: float, reach_half_times: float) -> np.ndarray:
@@ -42,6 +42,7 @@ def allocate(
     attractiveness: np.ndarray,
     capacity: np.ndarray,
     rounds: int,
+    flows: bool = True,
 ) -> Allocation:
     """Allocate one trade group's demand (per origin place) to its firms.
 
@@ -52,6 +53,7 @@ def allocate(
         attractiveness: firm weight in the choice (0 for closed firms), shape (F,).
         capacity: EUR each firm can serve this quarter, shape (F,).
         rounds: how often unserved demand is re-offered to firms with spare capacity.
+        flows: whether to build ``place_flows`` (a place x place matrix; skip it when unused).
     """
     n_places = len(demand)
     remaining = demand.astype(np.float64).copy()
@@ -86,7 +88,7 @@ def allocate(
         spare -= served
         if not (orders > spare + served + 1e-9).any() or remaining.sum() <= 1e-6:
             break
-    place_flows = kernel * (np.array(ratios).T @ np.array(gains))
+    place_flows = kernel * (np.array(ratios).T @ np.array(gains)) if flows else None
     return Allocation(served_firm, orders_first, served_origin, demand - served_origin, place_flows)
 
 
@@ -112,16 +114,18 @@ def allocate_with_loyalty(
     if loyal_share <= 0 or previous_flows is None or previous_revenue is None:
         return allocate(demand, kernel, firm_place, attractiveness, capacity, rounds)
     row_total = previous_flows.sum(axis=1, keepdims=True)
-    habit = np.divide(
-        previous_flows, row_total, out=np.zeros_like(previous_flows), where=row_total > 0
-    )
     # the habit kernel already holds destination shares; the supply term S_p must not weigh
     # them again, so loyal demand is split by habit / S_p * S_p via per-place normalisation
     loyal_weight = np.where(attractiveness > 0, previous_revenue, 0.0)
     supply = np.bincount(firm_place, loyal_weight, minlength=len(demand))
-    habit_kernel = np.divide(
-        habit, supply[None, :], out=np.zeros_like(habit), where=supply[None, :] > 0
-    )
+    # habit_ip = flows_ip / row_total_i, then / S_p; both divisions in one buffer, and the
+    # entries whose divisor is not positive set to 0 afterwards (cheaper than where= masks)
+    habit_kernel = np.empty_like(previous_flows)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.divide(previous_flows, row_total, out=habit_kernel)
+        np.divide(habit_kernel, supply[None, :], out=habit_kernel)
+    habit_kernel[row_total[:, 0] <= 0, :] = 0.0
+    habit_kernel[:, supply <= 0] = 0.0
     loyal = allocate(demand * loyal_share, habit_kernel, firm_place, loyal_weight, capacity, 1)
     rest = allocate(
         demand - loyal.served_by_origin,
@@ -194,7 +198,9 @@ class Market:
                 parts.append((segment_demand[:, gi], self.kernels[gi], t.innovation[rows]))
             for part, kernel, weight in parts:
                 pull = cap.copy() if weight is None else cap * weight
-                results.append(allocate(part, kernel, place, pull, cap.copy(), mp.market_rounds))
+                results.append(
+                    allocate(part, kernel, place, pull, cap.copy(), mp.market_rounds, flows=False)
+                )
                 cap -= results[-1].served_by_firm
                 open_demand -= part
             # capacity is in EUR at the firm's price; the pull uses it at base prices, so the

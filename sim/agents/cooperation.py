@@ -21,30 +21,46 @@ if TYPE_CHECKING:
 
 
 class CooperationNetwork:
+    """Edges live in arrays (the hot path); ``graph`` gives the NetworkX view on demand."""
+
+    # one int64 key per undirected pair (smaller row first); firm rows stay below 2**31
+    _KEY_SHIFT = 31
+
     def __init__(self, model: RegionModel, rng: np.random.Generator) -> None:
         self.model = model
         self.params = model.params.cooperation
-        self.graph = nx.Graph()
-        # the same edges as an array (smaller row first), for the vectorised spillover
+        # edges in the order they were made (smaller row first): the spillover sums over them
+        # in this order, so it is part of the model's arithmetic
         self.edges = np.empty((0, 2), dtype=np.int64)
+        self._sorted_keys = np.empty(0, dtype=np.int64)  # the same pairs, sorted, for lookups
         t = model.firms.table
-        rows = np.flatnonzero(t.alive)
-        self.graph.add_nodes_from(rows.tolist())
-        self._link_to_neighbours(rows, rng)
+        self._link_to_neighbours(np.flatnonzero(t.alive), rng)
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The network as a NetworkX graph: live firms (rows) as nodes, cooperation as edges."""
+        g = nx.Graph()
+        g.add_nodes_from(np.flatnonzero(self.model.firms.table.alive).tolist())
+        g.add_edges_from(map(tuple, self.edges.tolist()))
+        return g
 
     def _link_to_neighbours(self, rows: np.ndarray, rng: np.random.Generator) -> None:
         """Each firm in ``rows`` links to partners drawn among live firms within reach."""
         m, cp = self.model, self.params
         t = m.firms.table
         alive = np.flatnonzero(t.alive)
-        by_place = {p: alive[t.place[alive] == p] for p in np.unique(t.place[rows])}
-        near = m.region.minutes <= cp.link_reach_minutes
         alive_place = t.place[alive]
+        # movers grouped by place (ascending place, rows in their given order within a place)
+        mover_place = t.place[rows]
+        order = np.argsort(mover_place, kind="stable")
+        places, starts = np.unique(mover_place[order], return_index=True)
+        bounds = np.r_[starts, len(rows)]
+        near = m.region.minutes[places] <= cp.link_reach_minutes  # (places with movers, P)
         firms, partners = [], []
-        for p in by_place:
-            pool = alive[near[p][alive_place]]
-            movers = rows[t.place[rows] == p]
-            if len(pool) < 2 or len(movers) == 0:
+        for k in range(len(places)):
+            pool = alive[np.flatnonzero(near[k][alive_place])]  # faster than a bool mask
+            movers = rows[order[bounds[k] : bounds[k + 1]]]
+            if len(pool) < 2:
                 continue
             picks = rng.integers(0, len(pool), size=(len(movers), cp.links_per_firm))
             firms.append(np.repeat(movers, cp.links_per_firm))
@@ -53,24 +69,34 @@ class CooperationNetwork:
             self._add_edges(np.concatenate(firms), np.concatenate(partners))
 
     def _add_edges(self, a: np.ndarray, b: np.ndarray) -> None:
+        """Add the pairs not yet linked, each once, in the order given (no self-links)."""
         keep = a != b
         pairs = np.sort(np.column_stack([a[keep], b[keep]]).astype(np.int64), axis=1)
-        if len(pairs):
-            self.graph.add_edges_from(map(tuple, pairs.tolist()))
-            both = np.vstack([self.edges, pairs])
-            # unique undirected pairs via one int64 key per pair (rows < 2**31)
-            _, first = np.unique(both[:, 0] << 31 | both[:, 1], return_index=True)
-            self.edges = both[np.sort(first)]
+        if not len(pairs):
+            return
+        keys = pairs[:, 0] << self._KEY_SHIFT | pairs[:, 1]
+        known = self._sorted_keys
+        at = np.minimum(np.searchsorted(known, keys), max(len(known) - 1, 0))
+        new = known[at] != keys if len(known) else np.ones(len(keys), dtype=bool)
+        _, first = np.unique(keys[new], return_index=True)
+        first = np.sort(first)
+        self.edges = np.vstack([self.edges, pairs[new][first]])
+        new_keys = np.sort(keys[new][first])
+        self._sorted_keys = np.insert(known, np.searchsorted(known, new_keys), new_keys)
 
     def join(self, rows: np.ndarray, rng: np.random.Generator) -> None:
-        self.graph.add_nodes_from(rows.tolist())
         if len(rows):
             self._link_to_neighbours(rows, rng)
 
     def leave(self, rows: np.ndarray) -> None:
-        self.graph.remove_nodes_from(rows.tolist())
-        gone = np.isin(self.edges, rows).any(axis=1)
-        self.edges = self.edges[~gone]
+        if not len(rows):
+            return
+        gone = np.zeros(len(self.model.firms.table), dtype=bool)
+        gone[rows] = True
+        self.edges = self.edges[~gone[self.edges].any(axis=1)]
+        keys = self._sorted_keys
+        smaller, larger = keys >> self._KEY_SHIFT, keys & ((1 << self._KEY_SHIFT) - 1)
+        self._sorted_keys = keys[~(gone[smaller] | gone[larger])]
 
     def broker(self, advised: list[np.ndarray], rng: np.random.Generator) -> None:
         """Firms advised by the same institution this quarter link with some probability."""
@@ -102,5 +128,4 @@ class CooperationNetwork:
         t.innovation[:] += np.where(t.alive, self.params.spillover_per_quarter * gap, 0.0)
 
     def mean_degree(self) -> float:
-        g = self.graph
-        return 2.0 * g.number_of_edges() / max(g.number_of_nodes(), 1)
+        return 2.0 * len(self.edges) / max(int(self.model.firms.table.alive.sum()), 1)
