@@ -37,6 +37,11 @@ from _common import (
 )
 
 TIME_FACTOR = 10.0  # full run <= 10 Boltzmann steps
+# phases whose work is per household row (the rest is per firm, place or institution and does
+# not depend on households_per_agent): the split that bounds the speed-up from the weight
+HOUSEHOLD_PHASES = ("demography", "demand")
+# "close to proportionally": at least this share of the ideal speed-up (weight / 1)
+PROPORTIONAL_SHARE = 0.5
 MEMORY_GB = 3.0
 METRICS = (
     "value_added_eur",
@@ -120,8 +125,11 @@ def scaling_table(runs: dict[float, list[dict]]) -> dict:
         for r in runs[w]:
             for k, v in r["phase_seconds"].items():
                 phases[k] = phases.get(k, 0.0) + v / len(runs[w])
+        household_s = sum(v for k, v in phases.items() if k in HOUSEHOLD_PHASES)
         timing[f"{w:g}"] = {
             "model_seconds_mean": t,
+            "household_phase_seconds_mean": household_s,
+            "other_phase_seconds_mean": sum(phases.values()) - household_s,
             "process_wall_seconds_mean": statistics.fmean(
                 r["process_wall_seconds"] for r in runs[w]
             ),
@@ -133,6 +141,18 @@ def scaling_table(runs: dict[float, list[dict]]) -> dict:
             "peak_rss_mb_mean": statistics.fmean(r["process_peak_rss_mb"] for r in runs[w]),
             "phase_seconds_mean": phases,
         }
+    base = timing[f"{base_w:g}"]
+    for w in weights:
+        t = timing[f"{w:g}"]
+        t["household_phase_speedup_vs_weight_1"] = (
+            base["household_phase_seconds_mean"] / t["household_phase_seconds_mean"]
+        )
+        # Amdahl: every run does the weight-independent phases, so no weight can make a run
+        # faster than this (construction, which also shrinks with the weight, left aside)
+        t["speedup_bound_from_other_phases"] = (
+            base["model_seconds_mean"] / base["other_phase_seconds_mean"]
+        )
+        t["close_to_proportional"] = t["speedup_vs_weight_1"] >= PROPORTIONAL_SHARE * w / base_w
     return {"metrics": table, "timing": timing}
 
 
@@ -162,6 +182,25 @@ def print_scaling(res: dict, seeds: list[int]) -> None:
             f"{t['speedup_vs_weight_1']:>9.2f} {t['proportional_speedup']:>6.0f} "
             + " ".join(f"{t['phase_seconds_mean'].get(p, 0.0):>7.2f}" for p in phases)
         )
+    print(
+        f"\n  household phases ({', '.join(HOUSEHOLD_PHASES)}) against the others (per firm, "
+        "place, institution: independent of the weight):"
+    )
+    print(f"  {'weight':>7} {'household s':>12} {'speed-up':>9} {'other s':>8}")
+    for w, t in res["timing"].items():
+        print(
+            f"  {w:>7} {t['household_phase_seconds_mean']:>12.2f} "
+            f"{t['household_phase_speedup_vs_weight_1']:>9.1f} "
+            f"{t['other_phase_seconds_mean']:>8.2f}"
+        )
+    timing = list(res["timing"].values())
+    bound = timing[0]["speedup_bound_from_other_phases"]
+    met = all(t["close_to_proportional"] for t in timing)
+    print(
+        f"  time falls close to proportionally (speed-up >= {PROPORTIONAL_SHARE:g} x weight): "
+        f"{'MET' if met else 'NOT MET'}; the weight-independent phases bound the speed-up of "
+        f"any weight at {bound:.1f}"
+    )
 
 
 def main() -> None:
@@ -237,6 +276,10 @@ def main() -> None:
                 "time_met": time_ok,
                 "memory": f"peak RSS <= {MEMORY_GB:g} GB",
                 "memory_met": mem_ok,
+                "weights_time": f"speed-up >= {PROPORTIONAL_SHARE:g} x weight",
+                "weights_time_met": None
+                if scaling is None
+                else all(t["close_to_proportional"] for t in scaling["timing"].values()),
             },
             "scaling": scaling,
             "seeds": seeds,
