@@ -72,16 +72,16 @@ class Demography:
         keep = ~dissolved
         current = np.bincount(t.district[keep], t.weight[keep], minlength=len(target))
         gap = target - current  # households to add (>0) or remove (<0) per district
-        rural = m.region.place_settlement[t.place] == 2
-        young = t.head_age < 35
-        leave_weight = np.where(young & rural, self.cfg.young_leave_first, 1.0) * keep
         for d in np.flatnonzero(gap < 0):
             rows = np.flatnonzero((t.district == d) & keep)
             n_leave = int(round(-gap[d] / float(t.weight[rows].mean()))) if len(rows) else 0
             if n_leave <= 0:
                 continue
-            # weighted sampling without replacement (Efraimidis-Spirakis keys)
-            key = np.log(np.maximum(u[1][rows], 1e-300)) / np.maximum(leave_weight[rows], 1e-12)
+            # weighted sampling without replacement (Efraimidis-Spirakis keys); young rural
+            # households are more likely to leave
+            young_rural = (t.head_age[rows] < 35) & (m.region.place_settlement[t.place[rows]] == 2)
+            leave_weight = np.where(young_rural, self.cfg.young_leave_first, 1.0)
+            key = np.log(np.maximum(u[1][rows], 1e-300)) / np.maximum(leave_weight, 1e-12)
             n_leave = min(n_leave, len(rows))
             leavers = rows[np.argpartition(-key, n_leave - 1)[:n_leave]]
             keep[leavers] = False
