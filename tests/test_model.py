@@ -1,10 +1,14 @@
 """Base-year agents match the data; every quarter conserves demand and money; seeds work."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from sim.agents.cooperation import CooperationNetwork
 from sim.agents.household import COAL_DIRECT
+from sim.agents.table import ColumnTable
 from sim.model import RegionModel
 from sim.region import load_districts
 from tests.conftest import run_model, small_config
@@ -139,6 +143,37 @@ def test_owners_retire_and_firms_are_handed_over_or_closed(small_run):
     successions = g[["successions_family", "successions_employee", "successions_external"]].sum()
     assert successions.sum() > 0
     assert g["closures_no_successor"].sum() > 0
+
+
+def _edge_keys(edges: np.ndarray) -> np.ndarray:
+    return np.sort(edges[:, 0] << 31 | edges[:, 1])
+
+
+def test_cooperation_edges_are_added_once_and_forgotten_with_their_firms():
+    # a bare network over ten firm rows: only the edge bookkeeping, no model around it
+    table = ColumnTable({"alive": bool})
+    table.append(alive=np.ones(10, dtype=bool))
+    net = CooperationNetwork.__new__(CooperationNetwork)
+    net.model = SimpleNamespace(firms=SimpleNamespace(table=table))
+    net.edges = np.empty((0, 2), dtype=np.int64)
+    net._sorted_keys = np.empty(0, dtype=np.int64)
+
+    # a self-link is dropped; 2-1 repeats 1-2; the pairs keep the order they came in
+    net._add_edges(np.array([1, 2, 3, 3, 5]), np.array([2, 1, 3, 4, 6]))
+    assert net.edges.tolist() == [[1, 2], [3, 4], [5, 6]]
+    net._add_edges(np.array([4, 0, 9]), np.array([3, 9, 0]))  # only 0-9 is new
+    assert net.edges.tolist() == [[1, 2], [3, 4], [5, 6], [0, 9]]
+    assert np.array_equal(net._sorted_keys, _edge_keys(net.edges))
+
+    net.leave(np.array([3]))
+    table.alive[3] = False
+    assert net.edges.tolist() == [[1, 2], [5, 6], [0, 9]]
+    assert np.array_equal(net._sorted_keys, _edge_keys(net.edges))
+    net._add_edges(np.array([4]), np.array([3]))  # a closed pair is forgotten: it can form anew
+    assert net.edges.tolist()[-1] == [3, 4]
+    assert np.array_equal(net._sorted_keys, _edge_keys(net.edges))
+    assert net.graph.number_of_edges() == 4
+    assert net.mean_degree() == pytest.approx(2 * 4 / 9)
 
 
 def test_cooperation_network_mirrors_live_firms(small_run):
