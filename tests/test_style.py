@@ -5,7 +5,7 @@ import sys
 
 from tests.conftest import ROOT
 
-PATHS = ["sim", "tests", "scripts", "benchmarks", "experiments"]
+PATHS = ["sim", "hydra_plugins", "tests", "scripts", "benchmarks", "experiments"]
 
 
 def _ruff(*args: str) -> subprocess.CompletedProcess:

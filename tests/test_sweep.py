@@ -230,3 +230,56 @@ def test_experiment_configs_define_their_sweep(name):
     readme = (ROOT / "experiments" / name / "README.md").read_text()
     assert f"python -m experiments.{name}" in readme
     assert (ROOT / "experiments" / name / "__main__.py").is_file()
+
+
+@pytest.fixture
+def sweeper(monkeypatch):
+    """The project's sweeper on the real config, counting the jobs it composes in full."""
+    from hydra import compose, initialize_config_dir
+    from hydra._internal.callbacks import Callbacks
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.types import HydraContext
+
+    from sim.config import CONF_DIR, register_configs
+
+    register_configs()
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base=None):
+        # imported after Hydra's plugin scan, which re-executes the module it subclasses
+        from hydra_plugins.sim_sweeper.sim_sweeper import SimBasicSweeper
+
+        loader = GlobalHydra.instance().config_loader()
+        sweeper = SimBasicSweeper(max_batch_size=None, params=None)
+        sweeper.hydra_context = HydraContext(config_loader=loader, callbacks=Callbacks())
+        sweeper.config = compose("config", return_hydra_config=True)
+        composed = []
+        full = loader.load_sweep_config
+
+        def counting(master_config, sweep_overrides):
+            composed.append(sweep_overrides)
+            return full(master_config=master_config, sweep_overrides=sweep_overrides)
+
+        monkeypatch.setattr(loader, "load_sweep_config", counting)
+        yield sweeper, composed
+
+
+def test_the_sweeper_composes_one_job_per_structure_and_checks_every_value(sweeper):
+    from hydra.errors import ConfigCompositionException
+
+    sweeper, composed = sweeper
+    grid = [
+        [f"scenario={s}", f"seed={i}", f"households_per_agent={w}"]
+        for s in ("baseline", "strong_decline")
+        for i in range(50)
+        for w in (1, 10)
+    ]
+    sweeper.validate_batch_is_legal(grid)
+    assert composed == [grid[0], grid[100]]  # one per scenario (a config group)
+
+    # a bad value or key later in the sweep is still refused before anything runs,
+    # with Hydra's own message
+    with pytest.raises(ConfigCompositionException, match="households_per_agent=abc"):
+        sweeper.validate_batch_is_legal([["households_per_agent=1"], ["households_per_agent=abc"]])
+    with pytest.raises(ConfigCompositionException, match="model.firm.nonsense"):
+        sweeper.validate_batch_is_legal([["seed=0"], ["model.firm.nonsense=1"]])
+    with pytest.raises(ConfigCompositionException, match="nonsense"):
+        sweeper.validate_batch_is_legal([["scenario=baseline"], ["scenario=nonsense"]])

@@ -1,0 +1,1 @@
+"""Hydra plugin package of this project: the sweeper that checks large sweeps quickly."""
