@@ -1,7 +1,7 @@
 """Parallel efficiency of a Hydra sweep through the joblib launcher, 1, 2, ... workers.
 
     .venv/bin/python benchmarks/sweep_scaling.py                    # about 3 minutes on 2 cores
-    .venv/bin/python benchmarks/sweep_scaling.py --workers 1,2,4,8,16 --runs 64   # big machine
+    .venv/bin/python benchmarks/sweep_scaling.py --workers 1,2,4,8,16 --runs 256  # 16 cores
 
 A fixed sweep (``--runs`` seeds of ``region=small`` to ``--end``, 1:1 households) is run by the
 real command line, once per worker count K, each into a fresh results folder (finished runs are
@@ -20,12 +20,18 @@ sweeps (full region, ~20 s a run) it is far smaller. With ``--repeats`` > 1 the 
 are run in alternating order and the fastest wall time per K is used (noise on a shared
 machine only ever adds time). The results of every K are compared with K = 1 table by table:
 a parallel sweep must give identical numbers.
+
+The target is checked at 16 workers when they are measured, else at 2. From the 1- and
+2-worker sweeps the script also projects (Amdahl, labelled an estimate) the efficiency at 4 to
+32 workers and how many runs a sweep needs for the target there: a few seconds of serial
+start-up are a small share of 32 runs on 2 workers but not on 16, hence ``--runs 256`` there.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -101,6 +107,32 @@ def same_results(a: Path, b: Path) -> bool:
     return True
 
 
+def amdahl_projection(best: dict[int, dict], runs: int) -> dict | None:
+    """Efficiency at more workers, from the serial part the 1- and 2-worker sweeps imply.
+
+    T_K = S + W / K with S the serial part (start-up in the launching process) and W the work
+    that spreads over the workers; T_1 and T_2 give S = 2 T_2 - T_1. Efficiency at K workers
+    for R runs of w seconds: (S + R w) / (K (S + R w / K)); it reaches the target from
+    R >= S (target K - 1) / ((1 - target) w) runs.
+    """
+    if 1 not in best or 2 not in best:
+        return None
+    t1, t2 = best[1]["wall_seconds"], best[2]["wall_seconds"]
+    serial = max(2 * t2 - t1, 0.0)
+    per_run = (t1 - serial) / runs
+    rows = []
+    for k in (4, 8, 16, 32):
+        total = serial + runs * per_run
+        rows.append(
+            {
+                "workers": k,
+                "efficiency_at_these_runs": total / (k * (serial + runs * per_run / k)),
+                "runs_for_target": math.ceil(serial * (TARGET * k - 1) / ((1 - TARGET) * per_run)),
+            }
+        )
+    return {"serial_seconds": serial, "seconds_per_run": per_run, "rows": rows}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--workers", default="1,2", help="worker counts, comma separated")
@@ -171,13 +203,27 @@ def main() -> None:
             f"{speedup:>9.2f} {speedup / k:>11.2f} "
             f"{str(row['identical_to_serial']):>10} {100 * row['foreign_cpu_share']:>6.0f}%"
         )
-    eff2 = next((r["efficiency"] for r in table if r["workers"] == 2), None)
-    ok = eff2 is not None and eff2 >= TARGET
-    if eff2 is not None:
+    # issue 7: >= 0.85 at 16 workers on the 16-core machine; at 2 workers on a 2-core one
+    target_workers = 16 if 16 in workers else 2
+    eff_target = next((r["efficiency"] for r in table if r["workers"] == target_workers), None)
+    ok = eff_target is not None and eff_target >= TARGET
+    if eff_target is not None:
         print(
-            f"\nparallel efficiency at 2 workers = {eff2:.2f} (target >= {TARGET}): "
-            f"{'MET' if ok else 'NOT MET'}"
+            f"\nparallel efficiency at {target_workers} workers = {eff_target:.2f} "
+            f"(target >= {TARGET}): {'MET' if ok else 'NOT MET'}"
         )
+    projection = amdahl_projection(best, args.runs)
+    if projection:
+        print(
+            f"\nestimate, not a measurement (Amdahl from the 1- and 2-worker sweeps: "
+            f"{projection['serial_seconds']:.1f} s serial, {projection['seconds_per_run']:.2f} s "
+            "a run; assumes the runs themselves scale, as they do on this machine):"
+        )
+        for row in projection["rows"]:
+            print(
+                f"  {row['workers']:>3} workers: efficiency {row['efficiency_at_these_runs']:.2f} "
+                f"with {args.runs} runs; >= {TARGET} from {row['runs_for_target']} runs"
+            )
     worst = max(r["foreign_cpu_share"] for r in table)
     if worst > 0.05:
         print(
@@ -199,9 +245,11 @@ def main() -> None:
             },
             "usable_cores": cores,
             "table": table,
-            "efficiency_at_2_workers": eff2,
+            "target_workers": target_workers,
+            "efficiency_at_target_workers": eff_target,
             "max_foreign_cpu_share": worst,
-            "target": f"efficiency >= {TARGET} at 2 workers",
+            "target": f"efficiency >= {TARGET} at {target_workers} workers",
+            "amdahl_projection_estimate": projection,
             "target_met": ok,
             "note": DEVICE_NOTE,
         },
