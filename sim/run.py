@@ -42,7 +42,7 @@ from sim.store import (
     package_versions,
     record_failure,
     remove_stale_temporaries,
-    write_index,
+    update_index,
     write_run,
 )
 
@@ -134,7 +134,8 @@ def sweep_job(cfg: DictConfig) -> dict:
     """One job of a multirun: run it, or record why it failed; never raise for a model error.
 
     Returns the job's record for the progress display (status complete / skipped / failed).
-    Every job rebuilds the sweep's index, so it is current even if the sweep is killed.
+    Every job updates its row of the sweep's index, so it is current even if the sweep is
+    killed.
     """
     clock = time.perf_counter()
     cfg.progress = False  # one quarter bar per parallel job would garble the terminal
@@ -165,7 +166,7 @@ def sweep_job(cfg: DictConfig) -> dict:
             log.error("job failed before its run folder was known: %s", exc)
     if run_dir is not None and run_dir.parent.is_dir():
         try:
-            write_index(run_dir.parent)
+            update_index(run_dir.parent, run_dir.name)
         except Exception as exc:  # the index is rebuilt at the end of the sweep anyway
             log.warning("could not update the sweep index: %s", exc)
     record["seconds"] = round(time.perf_counter() - clock, 3)

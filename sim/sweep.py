@@ -9,8 +9,9 @@ each, because all coordination goes through files:
   when it ends (:meth:`SweepCallback.on_job_end`, in the job's own process);
 * the launching process counts the sweep's jobs at the start and, in a background thread, turns
   the lines into a progress display: runs done / total, failures, elapsed time and ETA;
-* the task function (``sim.run.main``) records a failed run in ``<sweep>/.failed/`` and rebuilds
-  the sweep's ``index.parquet`` after every job, so the index is right even after a kill;
+* the task function (``sim.run.main``) records a failed run in ``<sweep>/.failed/`` and updates
+  its row of the sweep's ``index.parquet`` after every job, so the index is right even after a
+  kill (one row, not a rebuild: a rebuild reads every run's manifest);
 * at the end the launching process prints a summary and rebuilds each sweep folder's index;
   ``sim.run.cli`` exits non-zero when a run failed.
 """

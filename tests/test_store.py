@@ -18,6 +18,7 @@ from sim.store import (
     load,
     read_run,
     record_failure,
+    update_index,
     write_index,
 )
 from tests.conftest import ROOT, run_cli
@@ -96,6 +97,34 @@ def test_the_sweep_index_lists_every_run_and_its_status(sweep, tmp_path):
     assert failed["error"] == "RuntimeError: model blew up" and failed["seed"] == 7
     assert not [p for p in other.iterdir() if ".tmp-" in p.name]  # written atomically
     assert build_index(other).equals(pd.read_parquet(path))
+
+
+def test_updating_one_row_at_a_time_gives_the_rebuilt_index(sweep, tmp_path):
+    """What each sweep job does when it ends equals a rebuild from all folders."""
+    other = copy_sweep(sweep, tmp_path / "other")
+    runs = sorted(p.name for p in other.iterdir() if p.is_dir())
+    update_index(other, runs[0])  # no index yet: rebuilt in full
+    assert build_index(other).equals(pd.read_parquet(other / "index.parquet"))
+
+    failed = "baseline__none__seed7__abcd1234"
+    record_failure(other / failed, {"scenario": "baseline", "seed": 7}, RuntimeError("boom"))
+    update_index(other, failed)  # a new failure
+    (other / runs[1] / "manifest.json").write_text("{")  # a run damaged since
+    update_index(other, runs[1])
+    shutil.rmtree(other / runs[2])  # a run removed since
+    update_index(other, runs[2])
+    index = pd.read_parquet(other / "index.parquet")
+    assert build_index(other).equals(index)
+    assert index.set_index("run_id")["status"].to_dict() == {
+        runs[0]: "complete",
+        runs[1]: "corrupt",
+        runs[3]: "complete",
+        failed: "failed",
+    }
+
+    (other / "index.parquet").write_text("not parquet")  # unreadable: rebuilt in full
+    update_index(other, runs[0])
+    assert build_index(other).equals(pd.read_parquet(other / "index.parquet"))
 
 
 def test_list_sweeps_finds_folders_with_finished_runs(sweep, tmp_path):
