@@ -197,9 +197,12 @@ def _knn_graph(places: pd.DataFrame, km: np.ndarray, cfg: RegionConfig) -> nx.Gr
             settlement_type=row.settlement_type,
         )
 
+    # read once: a config attribute lookup costs more than the edge itself
+    detour_factor, speed_kmh = float(cfg.detour_factor), float(cfg.speed_kmh)
+
     def add_edge(i: int, j: int) -> None:
-        road_km = float(km[i, j]) * cfg.detour_factor
-        graph.add_edge(i, j, km=road_km, minutes=road_km / cfg.speed_kmh * 60.0)
+        road_km = float(km[i, j]) * detour_factor
+        graph.add_edge(i, j, km=road_km, minutes=road_km / speed_kmh * 60.0)
 
     k = min(cfg.nearest_neighbours, n - 1)
     order = np.argsort(km, axis=1)
