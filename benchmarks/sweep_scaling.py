@@ -119,6 +119,8 @@ def amdahl_projection(best: dict[int, dict], runs: int) -> dict | None:
         return None
     t1, t2 = best[1]["wall_seconds"], best[2]["wall_seconds"]
     serial = max(2 * t2 - t1, 0.0)
+    if t1 - serial <= 0:  # 2 workers were no faster than 1 (a loaded machine): no estimate
+        return None
     per_run = (t1 - serial) / runs
     rows = []
     for k in (4, 8, 16, 32):
@@ -212,6 +214,8 @@ def main() -> None:
             f"\nparallel efficiency at {target_workers} workers = {eff_target:.2f} "
             f"(target >= {TARGET}): {'MET' if ok else 'NOT MET'}"
         )
+    else:
+        print(f"\ntarget not measured: --workers has no {target_workers}")
     projection = amdahl_projection(best, args.runs)
     if projection:
         print(

@@ -389,8 +389,9 @@ def update_index(sweep_dir: Path | str, run_id: str) -> Path:
     What every job of a sweep does when it ends: it reads the index and the one run's manifest
     or failure record, not every run's (a rebuild reads them all: ~0.1 s at 1,000 runs, under a
     lock that parallel jobs share). An index that is missing, unreadable or of another layout
-    is rebuilt in full. The result equals ``build_index`` of the folder as long as every run
-    that changed since the last rebuild updated its row.
+    is rebuilt in full, and so is one whose runs no longer match the folder's (a job that died
+    before updating its row). A run folder that changed in place without its job updating the
+    row (hand edits) is only seen by a rebuild: ``write_index``, at the end of every sweep.
     """
     sweep_dir = Path(sweep_dir)
     path = sweep_dir / INDEX
@@ -405,7 +406,20 @@ def update_index(sweep_dir: Path | str, run_id: str) -> Path:
         kept = old[old["run_id"] != run_id]
         parts = [frame for frame in (kept, new) if len(frame)]
         merged = pd.concat(parts, ignore_index=True) if parts else new
+        # a run whose own job died before updating its row (killed, out of memory, time
+        # limit) is caught here: the folder's runs and failures no longer match the rows
+        if set(merged["run_id"]) != _run_ids_on_disk(sweep_dir):
+            return _replace_index(sweep_dir, build_index(sweep_dir))
         return _replace_index(sweep_dir, _index_frame(merged))
+
+
+def _run_ids_on_disk(sweep_dir: Path) -> set[str]:
+    """Names of the run folders and failure records (one listing each, nothing read)."""
+    ids = {p.name for p in sweep_dir.iterdir() if is_run_folder(p)}
+    failed = sweep_dir / FAILED_DIR
+    if failed.is_dir():
+        ids |= {p.stem for p in failed.glob("*.json")}
+    return ids
 
 
 def _replace_index(sweep_dir: Path, index: pd.DataFrame) -> Path:

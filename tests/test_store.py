@@ -122,6 +122,12 @@ def test_updating_one_row_at_a_time_gives_the_rebuilt_index(sweep, tmp_path):
         failed: "failed",
     }
 
+    # a run whose job died before updating its row is picked up by the next job's update
+    shutil.copytree(other / runs[3], other / "killed_before_its_update")
+    update_index(other, runs[0])
+    assert build_index(other).equals(pd.read_parquet(other / "index.parquet"))
+    assert "killed_before_its_update" in set(pd.read_parquet(other / "index.parquet")["run_id"])
+
     (other / "index.parquet").write_text("not parquet")  # unreadable: rebuilt in full
     update_index(other, runs[0])
     assert build_index(other).equals(pd.read_parquet(other / "index.parquet"))

@@ -12,6 +12,12 @@ with Hydra's own override code: unknown keys and values of the wrong type are re
 same messages, before anything runs. What it does not re-check is a combination of plain
 values that only fails together; Hydra cannot catch those at composition either, and every job
 is composed again (and validated by ``sim.config``) where it runs.
+
+Two assumptions: the plain values are checked one after the other on one copy of the composed
+config, which is right as long as no override replaces a whole node that another override
+reaches into (``a=null`` next to ``a.b=1``; the project's schema has no such optional nodes);
+and ``+``, ``++`` and ``~`` overrides count as structural, so a sweep over ``++key=...``
+values is composed job by job, as Hydra's basic sweeper does.
 """
 
 import logging

@@ -38,7 +38,11 @@ class CooperationNetwork:
 
     @property
     def graph(self) -> nx.Graph:
-        """The network as a NetworkX graph: live firms (rows) as nodes, cooperation as edges."""
+        """The network as a NetworkX graph: live firms (rows) as nodes, cooperation as edges.
+
+        Built from ``edges`` on every access, for analysis: changes made to it do not reach the
+        model (add links through ``_add_edges``, ``join``, ``broker``).
+        """
         g = nx.Graph()
         g.add_nodes_from(np.flatnonzero(self.model.firms.table.alive).tolist())
         g.add_edges_from(map(tuple, self.edges.tolist()))
