@@ -124,11 +124,10 @@ def amdahl_projection(best: dict[int, dict], runs: int) -> dict | None:
     per_run = (t1 - serial) / runs
     rows = []
     for k in (4, 8, 16, 32):
-        total = serial + runs * per_run
         rows.append(
             {
                 "workers": k,
-                "efficiency_at_these_runs": total / (k * (serial + runs * per_run / k)),
+                "efficiency_at_these_runs": t1 / (k * (serial + runs * per_run / k)),
                 "runs_for_target": math.ceil(serial * (TARGET * k - 1) / ((1 - TARGET) * per_run)),
             }
         )

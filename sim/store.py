@@ -355,7 +355,7 @@ def build_index(sweep_dir: Path | str) -> pd.DataFrame:
 
 
 class _Lock:
-    """An advisory file lock (``flock``) so parallel jobs do not rebuild the index at once."""
+    """An advisory file lock (``flock``) so parallel jobs do not write the index at once."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
