@@ -39,7 +39,7 @@ from sim.compare import (
     write_csv,
     write_xlsx,
 )
-from sim.region import load_places
+from sim.datasets import load_places
 from sim.store import finished_runs, load
 
 RUN = ["scenario", "intervention"]

@@ -22,9 +22,10 @@ import pandas as pd
 from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config import TRADE_GROUPS, ConfigError, load_config
+from sim.config import ConfigError, load_config
+from sim.datasets import DataError, load_districts, load_state_crafts
 from sim.model import RegionModel
-from sim.region import DataError, _read_csv, load_districts
+from sim.vocabulary import TRADE_GROUPS
 
 DEFAULT_TOLERANCE = 0.05
 
@@ -73,7 +74,7 @@ def base_year_targets(model: RegionModel) -> list[Target]:
     t = model.firms.table
     base = t.founded_quarter < model.start_quarter  # firms of the base year (not founders)
     n_d = len(model.region.districts)
-    states = _read_csv("crafts_by_state.csv", ["state", "turnover_per_person_eur"])
+    states = load_state_crafts()
     state_tpp = states.set_index("state")["turnover_per_person_eur"]
     groups = model.recorder.tables()["groups"]
     first = groups[groups["quarter"] == groups["quarter"].iloc[0]]

@@ -49,8 +49,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.config import SETTLEMENT_TYPES, TRADE_GROUPS
 from sim.store import ResultsError, finished_runs, load
+from sim.vocabulary import SETTLEMENT_TYPES, TRADE_GROUPS
 
 LEVEL = 0.95
 PAIR_KEYS = ("intervention", "scenario")
@@ -730,7 +730,7 @@ def _ranking(groups, districts, pairs, key, base_value, other, last_q, level) ->
 
 
 def _places(places, pairs, key, base_value, other, year) -> pd.DataFrame:
-    from sim.region import load_places
+    from sim.datasets import load_places
 
     in_y = places[places["year"] == year]
     keys = ["run_id", "scenario", "intervention", "seed", "place_id"]

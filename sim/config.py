@@ -16,18 +16,7 @@ from typing import Any
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
-from sim.timeline import parse_quarter
-
-TRADE_GROUPS = (
-    "bauhaupt",
-    "ausbau",
-    "gewerblicher_bedarf",
-    "kfz",
-    "lebensmittel",
-    "gesundheit",
-    "privater_bedarf",
-)
-SETTLEMENT_TYPES = ("city", "town", "rural")
+from sim.vocabulary import parse_quarter
 
 
 class ConfigError(ValueError):
@@ -310,7 +299,7 @@ def _fail(key: str, value: Any, allowed: str) -> None:
 
 def validate(cfg: DictConfig | Config) -> None:
     """Check rules a type cannot express. Raises ConfigError naming key and allowed values."""
-    from sim.region import load_districts  # local import: data loading is not config's job
+    from sim.datasets import load_districts  # local: data loading is not config's job
 
     c = cfg if isinstance(cfg, DictConfig) else OmegaConf.structured(cfg)
     for key in ("start", "end"):

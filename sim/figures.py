@@ -19,6 +19,8 @@ import pandas as pd  # noqa: E402
 from matplotlib.colors import LogNorm, TwoSlopeNorm  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from sim.vocabulary import quarter_to_year  # noqa: E402
+
 TIME_METRICS = (
     ("employees", "employees [persons]"),
     ("firms", "firms"),
@@ -35,11 +37,6 @@ def stamp_text(meta: dict) -> str:
         f"{meta.get('seeds', '')} | region {meta.get('region', '')} | code "
         f"{meta.get('code_version', '')}"
     )
-
-
-def quarter_to_year(quarters) -> np.ndarray:
-    q = pd.Series(list(quarters), dtype=str)
-    return (q.str[:4].astype(int) + (q.str[-1].astype(int) - 1) / 4.0).to_numpy()
 
 
 def _check_unique(frame: pd.DataFrame, keys: list[str]) -> None:

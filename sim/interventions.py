@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.agents.transfer import TransferInstitution
 from sim.config import active_interventions
+from sim.vocabulary import RURAL
 
 if TYPE_CHECKING:
     from sim.model import RegionModel
@@ -60,7 +61,7 @@ class Interventions:
         m, c = self.model, self.cfg.rural_hubs
         n_hubs = int(c.budget_eur_per_year // c.cost_per_hub_year_eur)
         t = m.firms.table
-        rural = np.flatnonzero(m.region.place_settlement == 2)
+        rural = np.flatnonzero(m.region.place_settlement == RURAL)
         if n_hubs == 0 or len(rural) == 0:
             return
         firms_at = np.bincount(t.place[t.alive], minlength=m.region.n_places)

@@ -15,24 +15,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.config import SETTLEMENT_TYPES, TRADE_GROUPS
-from sim.timeline import format_quarter
+from sim.vocabulary import EVENT_COLUMNS, SETTLEMENT_TYPES, TRADE_GROUPS, format_quarter
 
 if TYPE_CHECKING:
     from sim.model import RegionModel
 
 N_GROUPS, N_SETTLEMENTS = len(TRADE_GROUPS), len(SETTLEMENT_TYPES)
-
-# counters of firm events, one array per quarter (filled by the model's step)
-EVENT_COLUMNS = (
-    "closures_no_successor",
-    "closures_losses",
-    "closures_other",
-    "successions_family",
-    "successions_employee",
-    "successions_external",
-    "startups",
-)
 
 
 @dataclass

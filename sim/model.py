@@ -20,17 +20,18 @@ from sim.agents.cooperation import CooperationNetwork
 from sim.agents.craft_firm import CraftFirms
 from sim.agents.household import Households
 from sim.agents.transfer import create_institutions
-from sim.config import TRADE_GROUPS, Config
+from sim.config import Config
+from sim.datasets import load_state_crafts, load_trade_groups
 from sim.interventions import Interventions
 from sim.market import Market
 from sim.metrics import QuarterFlows, Recorder
 from sim.randomness import RandomStreams
-from sim.region import _read_csv, build_region, load_trade_groups
+from sim.region import build_region
 from sim.scenarios.coal_exit import CoalExit
 from sim.scenarios.demography import Demography
 from sim.scenarios.energy_transition import EnergyTransition
 from sim.scenarios.structural_funds import StructuralFunds
-from sim.timeline import format_quarter, parse_quarter
+from sim.vocabulary import AUSBAU, TRADE_GROUPS, format_quarter, parse_quarter
 
 
 def stratified_uniform(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -101,7 +102,7 @@ class RegionModel(mesa.Model):
         places = self.region.places
         self.district_pph = d["population"].to_numpy(float) / d["households"].to_numpy(float)
         places["households"] = places["population"] / self.district_pph[places["district_idx"]]
-        states = _read_csv("crafts_by_state.csv", ["state", "turnover_per_person_eur"])
+        states = load_state_crafts()
         state_tpp = states.set_index("state")["turnover_per_person_eur"]
         self.district_tpp = d["state"].map(state_tpp).to_numpy(float)
         g = self.groups
@@ -367,7 +368,7 @@ class RegionModel(mesa.Model):
                 business[:, gi] += coal[name]
             if name in funds:
                 public[:, gi] += funds[name]
-        ausbau = TRADE_GROUPS.index("ausbau")
+        ausbau = AUSBAU
         energy = self.energy.ausbau_multiplier(q)
         household[:, ausbau] *= energy
         business[:, ausbau] *= energy

@@ -8,8 +8,6 @@ times are precomputed once with Dijkstra, so the market never walks the graph in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -17,93 +15,11 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import shortest_path
 
-from sim.config import SETTLEMENT_TYPES, TRADE_GROUPS, RegionConfig
+from sim.config import RegionConfig
+from sim.datasets import DataError, load_districts, load_places
+from sim.vocabulary import SETTLEMENT_TYPES
 
-DATA_DIR = Path(__file__).parent / "data"
 EARTH_RADIUS_KM = 6371.0088
-
-
-class DataError(RuntimeError):
-    """A shipped data file is missing or malformed: the message names the file and the problem."""
-
-
-def _read_csv(name: str, required: list[str]) -> pd.DataFrame:
-    path = DATA_DIR / name
-    if not path.is_file():
-        raise DataError(
-            f"data file missing: {path} (it ships with the package; reinstall or "
-            f"restore it from git)"
-        )
-    df = pd.read_csv(path)
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise DataError(f"data file {path} lacks columns {missing}; has {list(df.columns)}")
-    return df
-
-
-@cache
-def load_districts() -> pd.DataFrame:
-    return _read_csv(
-        "districts.csv",
-        [
-            "district_id",
-            "name",
-            "chamber",
-            "seat",
-            "seat_lat",
-            "seat_lon",
-            "area_km2",
-            "population",
-            "households",
-            "craft_firms",
-            "persons_per_firm",
-            "apprentices",
-            "share_owners_60plus",
-            "coal_direct_jobs",
-        ],
-    )
-
-
-@cache
-def load_places() -> pd.DataFrame:
-    return _read_csv(
-        "places.csv",
-        ["place_id", "name", "district_id", "lat", "lon", "population_geonames", "population"],
-    )
-
-
-@cache
-def load_trade_groups() -> pd.DataFrame:
-    df = _read_csv(
-        "trade_groups.csv",
-        [
-            "trade_group",
-            "share_of_firms",
-            "persons_per_firm_rel",
-            "turnover_per_person_eur",
-            "customer_private",
-            "customer_business",
-            "customer_public",
-            "half_time_min",
-            "input_share",
-        ],
-    )
-    if tuple(df["trade_group"]) != TRADE_GROUPS:
-        raise DataError(f"trade_groups.csv must list {TRADE_GROUPS} in this order")
-    return df.set_index("trade_group")
-
-
-@cache
-def load_coal_sites() -> pd.DataFrame:
-    return _read_csv(
-        "coal_sites.csv",
-        ["site_id", "name", "district_id", "lat", "lon", "model_closure_date", "model_direct_jobs"],
-    )
-
-
-@cache
-def load_demography() -> pd.DataFrame:
-    return _read_csv("demography.csv", ["district_id", "variant", "year", "population_index"])
 
 
 def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:

@@ -32,7 +32,7 @@ from sim.config import (
     register_configs,
     validate,
 )
-from sim.region import DataError
+from sim.datasets import DataError
 from sim.store import (
     ResultsError,
     clear_failure,

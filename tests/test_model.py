@@ -9,8 +9,8 @@ import pytest
 from sim.agents.cooperation import CooperationNetwork
 from sim.agents.household import COAL_DIRECT
 from sim.agents.table import ColumnTable
+from sim.datasets import load_districts
 from sim.model import RegionModel
-from sim.region import load_districts
 from tests.conftest import run_model, small_config
 
 SMALL_DISTRICTS = ["halle", "saalekreis", "burgenlandkreis"]

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from sim.config import RegionConfig
-from sim.region import build_region, load_districts, load_places
+from sim.datasets import load_districts, load_places
+from sim.region import build_region
 
 
 @pytest.fixture(scope="module")

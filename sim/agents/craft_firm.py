@@ -14,13 +14,10 @@ import mesa
 import numpy as np
 
 from sim.agents.table import ColumnTable
+from sim.vocabulary import RURAL, SUCCESSION_ROUTES, TRAINING_YEAR_START_QUARTER
 
 if TYPE_CHECKING:
     from sim.model import RegionModel
-
-# closure reasons and succession routes, in the order used by the per-quarter counters
-CLOSURE_REASONS = ("no_successor", "losses", "other")
-SUCCESSION_ROUTES = ("family", "employee", "external")
 
 FIRM_COLUMNS = {
     "alive": bool,
@@ -77,7 +74,7 @@ class CraftFirm(mesa.Agent):
         }
         total = sum(base.values())
         penalty = fp.small_firm_closure_penalty * (self.staff <= 4) + fp.rural_closure_penalty * (
-            self.settlement == 2
+            self.settlement == RURAL
         )
         scale = max(0.0, 1.0 - penalty / total) if total > 0 else 0.0
         p = {route: share * scale for route, share in base.items()}
@@ -219,7 +216,7 @@ class CraftFirms:
         dropped = rng.binomial(appr - completed, dropout)
         retained = rng.binomial(completed, fp.apprentice_retention)
         intake = np.zeros(n, dtype=np.int64)
-        if quarter % 4 == 2:  # Q3: training year starts 1 August
+        if quarter % 4 == TRAINING_YEAR_START_QUARTER:
             # the district's rate is per firm; larger firms train more than smaller ones
             n_d = len(intake_rate)
             staff_d = np.bincount(t.district[t.alive], t.staff[t.alive], minlength=n_d)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.region import _read_csv, haversine_km
+from sim.datasets import load_transfer_institutions
+from sim.region import haversine_km
 
 if TYPE_CHECKING:
     from sim.model import RegionModel
@@ -71,9 +72,7 @@ class TransferInstitution(mesa.Agent):
 
 def create_institutions(model: RegionModel) -> list[TransferInstitution]:
     """Institutions of ``transfer_institutions.csv`` whose place lies in the modelled region."""
-    data = _read_csv(
-        "transfer_institutions.csv", ["institution_id", "kind", "lat", "lon", "serves", "advisors"]
-    )
+    data = load_transfer_institutions()
     region = model.region
     districts = region.districts
     places = region.places

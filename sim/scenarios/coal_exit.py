@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from sim.agents.household import COAL_DEPENDENT, COAL_DIRECT, OTHER
-from sim.region import haversine_km, load_coal_sites
-from sim.timeline import parse_quarter
+from sim.datasets import load_coal_sites
+from sim.region import haversine_km
+from sim.vocabulary import parse_quarter
 
 if TYPE_CHECKING:
     from sim.model import RegionModel

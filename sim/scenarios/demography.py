@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.region import load_demography
-from sim.timeline import year_of
+from sim.datasets import DataError, load_demography
+from sim.vocabulary import RURAL, year_of
 
 if TYPE_CHECKING:
     from sim.model import RegionModel
@@ -35,8 +35,6 @@ class Demography:
         }
         missing = set(model.region.districts["district_id"]) - set(self.paths)
         if missing:
-            from sim.region import DataError
-
             raise DataError(
                 f"demography.csv has no variant '{self.cfg.variant}' path for {sorted(missing)}"
             )
@@ -79,7 +77,9 @@ class Demography:
                 continue
             # weighted sampling without replacement (Efraimidis-Spirakis keys); young rural
             # households are more likely to leave
-            young_rural = (t.head_age[rows] < 35) & (m.region.place_settlement[t.place[rows]] == 2)
+            young_rural = (t.head_age[rows] < 35) & (
+                m.region.place_settlement[t.place[rows]] == RURAL
+            )
             leave_weight = np.where(young_rural, self.cfg.young_leave_first, 1.0)
             key = np.log(np.maximum(u[1][rows], 1e-300)) / np.maximum(leave_weight, 1e-12)
             n_leave = min(n_leave, len(rows))

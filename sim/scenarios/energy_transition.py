@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.timeline import year_of
+from sim.vocabulary import year_of
 
 if TYPE_CHECKING:
     from sim.model import RegionModel

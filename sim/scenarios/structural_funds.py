@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.region import DATA_DIR, _read_csv
-from sim.timeline import year_of
+from sim.datasets import DATA_DIR, load_structural_funds
+from sim.vocabulary import year_of
 
 if TYPE_CHECKING:
     from sim.model import RegionModel
@@ -27,7 +27,7 @@ class StructuralFunds:
     def __init__(self, model: RegionModel) -> None:
         self.model = model
         self.cfg = model.cfg.scenario.structural_funds
-        funds = _read_csv("structural_funds.csv", ["district_id", "funds_eur_million_2020_2038"])
+        funds = load_structural_funds()
         funds = funds.set_index("district_id")["funds_eur_million_2020_2038"]
         districts = model.region.districts["district_id"]
         years = SPEND_YEARS[1] - SPEND_YEARS[0] + 1

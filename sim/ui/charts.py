@@ -15,19 +15,13 @@ from matplotlib import colors, patheffects, ticker
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from sim.config import SETTLEMENT_TYPES, TRADE_GROUPS
 from sim.ui.live_run import CLOSURE_COLUMNS, SUCCESSION_COLUMNS
+from sim.vocabulary import SETTLEMENT_TYPES, TRADE_GROUPS, quarter_to_year
 
 SETTLEMENT_COLOURS = {"rural": "#2e7d32", "town": "#f9a825", "city": "#1565c0"}
 PLOT_SIZE = (5.6, 3.3)
 MAP_SIZE = (7.4, 6.2)
 HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
-
-
-def quarter_to_year(labels) -> np.ndarray:
-    """'2025Q1' -> 2025.0, '2025Q3' -> 2025.5: a numeric time axis."""
-    s = pd.Series(labels, dtype=str)
-    return (s.str[:4].astype(int) + (s.str[-1].astype(int) - 1) / 4.0).to_numpy()
 
 
 def _figure(size=PLOT_SIZE, **margins) -> Figure:

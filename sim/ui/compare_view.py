@@ -20,10 +20,11 @@ import solara
 import solara.lab
 from omegaconf import OmegaConf
 
-from sim.config import SETTLEMENT_TYPES, RegionConfig
+from sim.config import RegionConfig
 from sim.store import ResultsError, finished_runs, list_sweeps, read_manifest
 from sim.ui import charts
 from sim.ui.live import Chart
+from sim.vocabulary import SETTLEMENT_TYPES
 
 BASELINE_KEYS = ("intervention", "scenario")
 DEFAULT_BASELINE = {"intervention": "none", "scenario": "baseline"}

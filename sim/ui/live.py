@@ -16,7 +16,7 @@ from collections.abc import Callable
 import solara
 import solara.lab
 
-from sim.region import load_trade_groups
+from sim.datasets import load_trade_groups
 from sim.ui import charts
 from sim.ui.live_run import HEADLINE, MAP_METRICS, LiveRun, Snapshot, format_value
 from sim.ui.options import LiveSettings, description, interventions, regions, scenarios

@@ -18,9 +18,9 @@ from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config import ConfigError, load_config
-from sim.region import DataError
-from sim.timeline import format_quarter
+from sim.datasets import DataError
 from sim.ui.options import LiveSettings
+from sim.vocabulary import format_quarter
 
 # colour metrics of the live map: key -> legend label
 MAP_METRICS = {

@@ -1,0 +1,114 @@
+"""The one public API for the shipped data in ``sim/data/`` (sources in ``SOURCES.md``).
+
+Every reader checks that the file exists and has the columns the model uses, and raises
+:class:`DataError` naming the file and the problem otherwise. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from sim.vocabulary import TRADE_GROUPS
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+class DataError(RuntimeError):
+    """A shipped data file is missing or malformed: the message names the file and the problem."""
+
+
+def read_csv(name: str, required: list[str]) -> pd.DataFrame:
+    path = DATA_DIR / name
+    if not path.is_file():
+        raise DataError(
+            f"data file missing: {path} (it ships with the package; reinstall or "
+            f"restore it from git)"
+        )
+    df = pd.read_csv(path)
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise DataError(f"data file {path} lacks columns {missing}; has {list(df.columns)}")
+    return df
+
+
+@cache
+def load_districts() -> pd.DataFrame:
+    return read_csv(
+        "districts.csv",
+        [
+            "district_id",
+            "name",
+            "chamber",
+            "seat",
+            "seat_lat",
+            "seat_lon",
+            "area_km2",
+            "population",
+            "households",
+            "craft_firms",
+            "persons_per_firm",
+            "apprentices",
+            "share_owners_60plus",
+            "coal_direct_jobs",
+        ],
+    )
+
+
+@cache
+def load_places() -> pd.DataFrame:
+    return read_csv(
+        "places.csv",
+        ["place_id", "name", "district_id", "lat", "lon", "population_geonames", "population"],
+    )
+
+
+@cache
+def load_trade_groups() -> pd.DataFrame:
+    df = read_csv(
+        "trade_groups.csv",
+        [
+            "trade_group",
+            "share_of_firms",
+            "persons_per_firm_rel",
+            "turnover_per_person_eur",
+            "customer_private",
+            "customer_business",
+            "customer_public",
+            "half_time_min",
+            "input_share",
+        ],
+    )
+    if tuple(df["trade_group"]) != TRADE_GROUPS:
+        raise DataError(f"trade_groups.csv must list {TRADE_GROUPS} in this order")
+    return df.set_index("trade_group")
+
+
+@cache
+def load_coal_sites() -> pd.DataFrame:
+    return read_csv(
+        "coal_sites.csv",
+        ["site_id", "name", "district_id", "lat", "lon", "model_closure_date", "model_direct_jobs"],
+    )
+
+
+@cache
+def load_demography() -> pd.DataFrame:
+    return read_csv("demography.csv", ["district_id", "variant", "year", "population_index"])
+
+
+def load_state_crafts() -> pd.DataFrame:
+    """Craft statistics per federal state (Handwerkszaehlung): turnover per person."""
+    return read_csv("crafts_by_state.csv", ["state", "turnover_per_person_eur"])
+
+
+def load_structural_funds() -> pd.DataFrame:
+    return read_csv("structural_funds.csv", ["district_id", "funds_eur_million_2020_2038"])
+
+
+def load_transfer_institutions() -> pd.DataFrame:
+    return read_csv(
+        "transfer_institutions.csv", ["institution_id", "kind", "lat", "lon", "serves", "advisors"]
+    )
