@@ -10,15 +10,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from sim.agents.table import ColumnTable
+from sim.region import Region
 from sim.vocabulary import EVENT_COLUMNS, SETTLEMENT_TYPES, TRADE_GROUPS, format_quarter
-
-if TYPE_CHECKING:
-    from sim.model import RegionModel
 
 N_GROUPS, N_SETTLEMENTS = len(TRADE_GROUPS), len(SETTLEMENT_TYPES)
 
@@ -37,14 +35,17 @@ class QuarterFlows:
     unmet: np.ndarray
     household_demand: np.ndarray  # origin place x group (part of ``demand``)
     business_demand: np.ndarray  # origin place x group (part of ``demand``, incl. coal sector)
+    household_stats: dict[str, np.ndarray]  # the households' summary this quarter, per district
     events: dict[str, np.ndarray] = field(default_factory=dict)  # name -> firm rows
     intervention_cost_eur: np.ndarray | None = None  # per district, EUR this quarter
 
 
 class Recorder:
-    def __init__(self, model: RegionModel) -> None:
-        self.model = model
-        region = model.region
+    """Args: region: the places and districts; firms: the firm table (read after the step)."""
+
+    def __init__(self, region: Region, firms: ColumnTable) -> None:
+        self.region = region
+        self.firms = firms
         self.n_districts = len(region.districts)
         self.n_keys = self.n_districts * N_SETTLEMENTS * N_GROUPS
         self._quarters: list[int] = []
@@ -69,13 +70,12 @@ class Recorder:
         ) * N_GROUPS
 
     def _firm_key(self) -> np.ndarray:
-        t = self.model.firms.table
+        t = self.firms
         return (t.district.astype(np.int64) * N_SETTLEMENTS + t.settlement) * N_GROUPS + t.group
 
     def record(self, quarter: int, flows: QuarterFlows) -> None:
         """Aggregate one quarter into per-table column arrays (DataFrames are built on demand)."""
-        m = self.model
-        t = m.firms.table
+        t = self.firms
         key = self._firm_key()
         alive = t.alive
 
@@ -122,7 +122,7 @@ class Recorder:
         household_spend_place = (flows.served * hh_served_share).sum(axis=1)
         other_spend_place = flows.served.sum(axis=1) - household_spend_place
         public_demand = flows.demand - flows.household_demand - flows.business_demand
-        stats = m.household_stats
+        stats = flows.household_stats
         households = stats["households"]
         income_total = stats["income_month"] * 3.0
         cost = flows.intervention_cost_eur
@@ -154,7 +154,7 @@ class Recorder:
             }
         )
 
-        n_places = m.region.n_places
+        n_places = self.region.n_places
         self._places.append(
             {
                 "value_added_eur": np.bincount(
@@ -167,7 +167,7 @@ class Recorder:
         )
 
     def _place_to_district(self, values: np.ndarray) -> np.ndarray:
-        return np.bincount(self.model.region.place_district, values, minlength=self.n_districts)
+        return np.bincount(self.region.place_district, values, minlength=self.n_districts)
 
     def _frame(self, records: list[dict], keys: pd.DataFrame) -> pd.DataFrame | None:
         """quarter, year, the key columns, then the recorded columns, one block per quarter."""
@@ -182,7 +182,7 @@ class Recorder:
         return pd.concat([frame, pd.DataFrame(columns)], axis=1)
 
     def tables(self) -> dict[str, pd.DataFrame | None]:
-        region = self.model.region
+        region = self.region
         district_keys = pd.DataFrame({"district_id": region.districts["district_id"].to_numpy()})
         place_keys = region.places[["place_id"]].reset_index(drop=True)
         places = self._frame(self._places, place_keys)

@@ -7,8 +7,11 @@ import pandas as pd
 import pytest
 
 from sim.agents.cooperation import CooperationNetwork
+from sim.agents.craft_firm import CraftFirm
 from sim.agents.household import COAL_DIRECT
 from sim.agents.table import ColumnTable
+from sim.agents.transfer import TransferInstitution
+from sim.config import CooperationParams
 from sim.datasets import load_districts
 from sim.model import RegionModel
 from tests.conftest import run_model, small_config
@@ -24,8 +27,14 @@ def test_base_year_firms_match_the_data_one_to_one(small_run):
     counts = np.bincount(t.district[born_at_start], minlength=len(model.region.districts))
     for i, d in enumerate(model.region.districts["district_id"]):
         assert counts[i] == data.loc[d, "craft_firms"]
-    # every firm row is a Mesa agent while it is alive
-    assert len(model.agents_by_type[type(next(iter(model.firms.agents.values())))]) == t.alive.sum()
+    # every firm row is a Mesa agent while it is alive, registered in the model's one registry
+    firms = model.agents_by_type[CraftFirm]
+    assert len(firms) == t.alive.sum()
+    assert sorted(a.row for a in firms) == np.flatnonzero(t.alive).tolist()
+    institutions = model.agents_by_type[TransferInstitution]
+    assert (
+        len(model.agents) == len(firms) + len(institutions) == len(firms) + len(model.institutions)
+    )
 
 
 def test_base_year_households_and_apprentices_match_the_data():
@@ -153,10 +162,7 @@ def test_cooperation_edges_are_added_once_and_forgotten_with_their_firms():
     # a bare network over ten firm rows: only the edge bookkeeping, no model around it
     table = ColumnTable({"alive": bool})
     table.append(alive=np.ones(10, dtype=bool))
-    net = CooperationNetwork.__new__(CooperationNetwork)
-    net.model = SimpleNamespace(firms=SimpleNamespace(table=table))
-    net.edges = np.empty((0, 2), dtype=np.int64)
-    net._sorted_keys = np.empty(0, dtype=np.int64)
+    net = CooperationNetwork(CooperationParams(), SimpleNamespace(table=table), np.zeros((1, 1)))
 
     # a self-link is dropped; 2-1 repeats 1-2; the pairs keep the order they came in
     net._add_edges(np.array([1, 2, 3, 3, 5]), np.array([2, 1, 3, 4, 6]))

@@ -10,31 +10,36 @@ ahead (``spillover_per_quarter``); learning only runs uphill.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import networkx as nx
 import numpy as np
 from scipy.sparse import csr_matrix
 
-if TYPE_CHECKING:
-    from sim.model import RegionModel
-
 
 class CooperationNetwork:
-    """Edges live in arrays (the hot path); ``graph`` gives the NetworkX view on demand."""
+    """Edges live in arrays (the hot path); ``graph`` gives the NetworkX view on demand.
+
+    Args:
+        params: ``model.cooperation``.
+        firms: the firms (a ``CraftFirms``: its ``table`` is read, innovation learnt from
+            partners is written through ``spill_over``).
+        minutes: the region's travel-time matrix (partners are drawn within reach).
+    """
 
     # one int64 key per undirected pair (smaller row first); firm rows stay below 2**31
     _KEY_SHIFT = 31
 
-    def __init__(self, model: RegionModel, rng: np.random.Generator) -> None:
-        self.model = model
-        self.params = model.params.cooperation
+    def __init__(self, params, firms, minutes: np.ndarray) -> None:
+        self.params = params
+        self.firms = firms
+        self.minutes = minutes
         # edges in the order they were made (smaller row first): the spillover sums over them
         # in this order, so it is part of the model's arithmetic
         self.edges = np.empty((0, 2), dtype=np.int64)
         self._sorted_keys = np.empty(0, dtype=np.int64)  # the same pairs, sorted, for lookups
-        t = model.firms.table
-        self._link_to_neighbours(np.flatnonzero(t.alive), rng)
+
+    def link_all(self, rng: np.random.Generator) -> None:
+        """At start: every live firm links to ``links_per_firm`` partners within reach."""
+        self._link_to_neighbours(np.flatnonzero(self.firms.table.alive), rng)
 
     @property
     def graph(self) -> nx.Graph:
@@ -44,14 +49,14 @@ class CooperationNetwork:
         model (add links through ``_add_edges``, ``join``, ``broker``).
         """
         g = nx.Graph()
-        g.add_nodes_from(np.flatnonzero(self.model.firms.table.alive).tolist())
+        g.add_nodes_from(np.flatnonzero(self.firms.table.alive).tolist())
         g.add_edges_from(map(tuple, self.edges.tolist()))
         return g
 
     def _link_to_neighbours(self, rows: np.ndarray, rng: np.random.Generator) -> None:
         """Each firm in ``rows`` links to partners drawn among live firms within reach."""
-        m, cp = self.model, self.params
-        t = m.firms.table
+        cp = self.params
+        t = self.firms.table
         alive = np.flatnonzero(t.alive)
         alive_place = t.place[alive]
         # movers grouped by place (ascending place, rows in their given order within a place)
@@ -59,7 +64,7 @@ class CooperationNetwork:
         order = np.argsort(mover_place, kind="stable")
         places, starts = np.unique(mover_place[order], return_index=True)
         bounds = np.r_[starts, len(rows)]
-        near = m.region.minutes[places] <= cp.link_reach_minutes  # (places with movers, P)
+        near = self.minutes[places] <= cp.link_reach_minutes  # (places with movers, P)
         firms, partners = [], []
         for k in range(len(places)):
             pool = alive[np.flatnonzero(near[k][alive_place])]  # faster than a bool mask
@@ -95,7 +100,7 @@ class CooperationNetwork:
     def leave(self, rows: np.ndarray) -> None:
         if not len(rows):
             return
-        gone = np.zeros(len(self.model.firms.table), dtype=bool)
+        gone = np.zeros(len(self.firms.table), dtype=bool)
         gone[rows] = True
         self.edges = self.edges[~gone[self.edges].any(axis=1)]
         keys = self._sorted_keys
@@ -117,7 +122,7 @@ class CooperationNetwork:
 
     def spread(self) -> None:
         """Innovation spillover: each firm moves towards its partners' mean when behind."""
-        t = self.model.firms.table
+        t = self.firms.table
         edges = self.edges
         if len(edges) == 0:
             return
@@ -129,7 +134,7 @@ class CooperationNetwork:
         degree = np.asarray(a.sum(axis=1)).ravel()
         mean_partner = np.divide(a @ t.innovation, degree, out=np.zeros(n), where=degree > 0)
         gap = np.clip(mean_partner - t.innovation, 0.0, None)
-        t.innovation[:] += np.where(t.alive, self.params.spillover_per_quarter * gap, 0.0)
+        self.firms.spill_over(self.params.spillover_per_quarter * gap)
 
     def mean_degree(self) -> float:
-        return 2.0 * len(self.edges) / max(int(self.model.firms.table.alive.sum()), 1)
+        return 2.0 * len(self.edges) / max(int(self.firms.table.alive.sum()), 1)

@@ -9,45 +9,56 @@ and attractiveness (see ``CraftFirms.capacity``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
 
+from sim.agents.firms import CraftFirms
 from sim.datasets import load_transfer_institutions
-from sim.region import haversine_km
-
-if TYPE_CHECKING:
-    from sim.model import RegionModel
+from sim.randomness import RandomStreams
+from sim.region import Region, haversine_km
 
 
 class TransferInstitution(mesa.Agent):
+    """One advisory institution at a real place.
+
+    Args:
+        model: the Mesa model it registers with (``model.agents``); not read otherwise.
+        firms: the firms it advises (advice is written through ``CraftFirms.advise``).
+        minutes: the region's travel-time matrix; params: ``model.transfer``.
+        serves_districts: district indices it may advise in (None = all).
+        reach_minutes: how far it reaches (default ``params.reach_minutes``).
+    """
+
     def __init__(
         self,
-        model: RegionModel,
+        model: mesa.Model,
         institution_id: str,
         kind: str,
         place: int,
         advisors: float,
         serves_districts: np.ndarray | None,
+        *,
+        firms: CraftFirms,
+        minutes: np.ndarray,
+        params,
         reach_minutes: float | None = None,
     ) -> None:
         super().__init__(model)
+        self.firms = firms
+        self.minutes_from_here = minutes[place]
+        self.params = params
         self.institution_id = institution_id
         self.kind = kind
         self.place = place
         self.advisors = advisors
         self.serves_districts = serves_districts  # None = all districts
-        self.reach_minutes = (
-            model.params.transfer.reach_minutes if reach_minutes is None else (reach_minutes)
-        )
+        self.reach_minutes = params.reach_minutes if reach_minutes is None else reach_minutes
         self.advised_last_quarter = 0
 
     def advise(self, quarter: int, rng: np.random.Generator, u: np.ndarray) -> np.ndarray:
         """Pick and advise firms; returns the advised rows. ``u``: one draw per firm row."""
-        m = self.model
-        t, tp = m.firms.table, m.params.transfer
-        minutes = m.region.minutes[self.place][t.place]
+        t, tp = self.firms.table, self.params
+        minutes = self.minutes_from_here[t.place]
         eligible = t.alive & (minutes <= self.reach_minutes)
         if self.serves_districts is not None:
             eligible &= np.isin(t.district, self.serves_districts)
@@ -64,16 +75,30 @@ class TransferInstitution(mesa.Agent):
         key = np.log(np.maximum(u[rows], 1e-300)) / np.maximum(weight, 1e-12)
         n = min(n_advice, len(rows))
         chosen = rows[np.argpartition(-key, n - 1)[:n]]
-        t.innovation[chosen] += tp.innovation_gain_per_advice * (1.0 - t.innovation[chosen])
-        t.advised_quarter[chosen] = quarter
+        self.firms.advise(chosen, tp.innovation_gain_per_advice, quarter)
         self.advised_last_quarter = n
         return chosen
 
 
-def create_institutions(model: RegionModel) -> list[TransferInstitution]:
-    """Institutions of ``transfer_institutions.csv`` whose place lies in the modelled region."""
+def advise_all(institutions, streams: RandomStreams, quarter: int, n_rows: int) -> list[np.ndarray]:
+    """Every institution advises this quarter; returns the rows each advised, in order."""
+    advised = []
+    for inst in institutions:
+        # one stream per institution: extra advisors in one arm leave the others' draws
+        # (and so the common random numbers) untouched
+        rng = streams.for_quarter(f"advice_{inst.institution_id}", quarter)
+        advised.append(inst.advise(quarter, rng, rng.random(n_rows)))
+    return advised
+
+
+def create_institutions(
+    model: mesa.Model, region: Region, firms: CraftFirms, params
+) -> list[TransferInstitution]:
+    """Institutions of ``transfer_institutions.csv`` whose place lies in the modelled region.
+
+    ``model`` is only the Mesa registry the agents join; ``params`` is ``model.transfer``.
+    """
     data = load_transfer_institutions()
-    region = model.region
     districts = region.districts
     places = region.places
     out = []
@@ -97,6 +122,9 @@ def create_institutions(model: RegionModel) -> list[TransferInstitution]:
                 int(km.argmin()),
                 float(row["advisors"]),
                 serves,
+                firms=firms,
+                minutes=region.minutes,
+                params=params,
             )
         )
     return out

@@ -10,30 +10,44 @@ for craft services (maintenance, construction, vehicles) ends on the same date.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
-from sim.agents.household import COAL_DEPENDENT, COAL_DIRECT, OTHER
+from sim.agents.household import COAL_DEPENDENT, COAL_DIRECT, OTHER, Households
 from sim.datasets import load_coal_sites
-from sim.region import haversine_km
+from sim.randomness import RandomStreams
+from sim.region import Region, haversine_km
+from sim.scenarios.base import ScenarioProcess
 from sim.vocabulary import parse_quarter
-
-if TYPE_CHECKING:
-    from sim.model import RegionModel
 
 # business demand of the coal sector by trade group (share of its craft spending) [E]:
 # construction and plant maintenance dominate; see docs/ODD.md
 COAL_DEMAND_MIX = {"bauhaupt": 0.3, "ausbau": 0.3, "gewerblicher_bedarf": 0.3, "kfz": 0.1}
 
 
-class CoalExit:
-    def __init__(self, model: RegionModel) -> None:
-        self.model = model
-        self.cfg = model.cfg.scenario.coal_exit
+class CoalExit(ScenarioProcess):
+    """Args: cfg: ``scenario.coal_exit``; households: whose heads hold and lose the jobs;
+    region: the places; streams: the run's random streams; start_quarter: the first quarter;
+    retirement_age: heads within 5 years of it get no new coal job."""
+
+    name = "coal_exit"
+
+    def __init__(
+        self,
+        cfg,
+        households: Households,
+        region: Region,
+        streams: RandomStreams,
+        start_quarter: int,
+        retirement_age: float,
+    ) -> None:
+        self.cfg = cfg
+        self.households = households
+        self.region = region
+        self.streams = streams
+        self.retirement_age = retirement_age
         sites = load_coal_sites()
-        sites = sites[sites["district_id"].isin(model.region.districts["district_id"])]
+        sites = sites[sites["district_id"].isin(region.districts["district_id"])]
         sites = sites[sites["model_direct_jobs"].fillna(0) > 0].reset_index(drop=True)
         closure = pd.to_datetime(sites["model_closure_date"], errors="coerce")
         # a site closing on 31 Dec of year Y is gone from Q1 of Y+1
@@ -43,7 +57,7 @@ class CoalExit:
         ]
         shift = int(round(self.cfg.closure_shift_years * 4))
         sites["closure_quarter"] = np.array(q) + (shift if self.cfg.enabled else 10**6)
-        places = model.region.places
+        places = region.places
         km = haversine_km(
             sites["lat"].to_numpy()[:, None],
             sites["lon"].to_numpy()[:, None],
@@ -53,14 +67,13 @@ class CoalExit:
         sites["place"] = km.argmin(axis=1) if len(sites) else []
         self.sites = sites
         # sites already closed before the model starts carry no jobs and no demand
-        self.closed = sites["closure_quarter"].to_numpy() <= model.start_quarter
-        self.released_workers = np.zeros(len(model.region.districts))  # this quarter, by district
+        self.closed = sites["closure_quarter"].to_numpy() <= start_quarter
+        self.released = np.zeros(len(region.districts))  # this quarter, by district
 
     def assign_workers(self, rng: np.random.Generator) -> None:
         """Give each open site's direct and indirect jobs to households around it."""
-        m, t = self.model, self.model.households.table
-        hp = m.params.household
-        minutes = m.region.minutes
+        t = self.households.table
+        minutes = self.region.minutes
         for s, site in self.sites.iterrows():
             if self.closed[s]:
                 continue
@@ -71,20 +84,19 @@ class CoalExit:
                 (COAL_DIRECT, site["model_direct_jobs"]),
                 (COAL_DEPENDENT, site["model_direct_jobs"] * self.cfg.indirect_jobs_per_direct_job),
             ):
-                eligible = (t.employment == OTHER) & (t.head_age < hp.retirement_age - 5)
+                eligible = (t.employment == OTHER) & (t.head_age < self.retirement_age - 5)
                 w = pull * eligible
-                n_agents = rng.poisson(jobs / m.cfg.households_per_agent)
+                n_agents = rng.poisson(jobs / self.households.agent_weight)
                 if n_agents == 0 or w.sum() == 0:
                     continue
                 rows = rng.choice(
                     len(t), size=min(n_agents, int(eligible.sum())), replace=False, p=w / w.sum()
                 )
-                t.employment[rows] = kind
-                t.coal_site[rows] = s
+                self.households.take_coal_jobs(rows, kind, s)
 
     def business_demand(self) -> dict[str, np.ndarray]:
         """Craft demand of the open sites per trade group and place (EUR per quarter)."""
-        n_places = self.model.region.n_places
+        n_places = self.region.n_places
         out = {g: np.zeros(n_places) for g in COAL_DEMAND_MIX}
         for s, site in self.sites.iterrows():
             if self.closed[s]:
@@ -94,27 +106,29 @@ class CoalExit:
                 out[g][site["place"]] += total * share
         return out
 
-    def step(self, quarter: int) -> list[str]:
-        """Close sites due this quarter; re-employ some of those who lost their job."""
-        t, hp = self.model.households.table, self.model.params.household
-        rng = self.model.streams.for_quarter("coal_exit", quarter)
+    def exogenous_demand(self, quarter: int) -> dict[str, dict[str, np.ndarray]]:
+        return {"business": self.business_demand()}
+
+    def released_workers(self) -> np.ndarray:
+        return self.released
+
+    def start_quarter(self, quarter: int) -> list[str]:
+        """Close sites due this quarter; re-employ some of those who lost their job.
+
+        Returns the ids of the sites closed now.
+        """
+        hh = self.households
+        t = hh.table
+        rng = self.streams.for_quarter("coal_exit", quarter)
         u = rng.random(len(t))
         # re-employment first, so a job lost this quarter is not found again in the same one
         found = t.jobless & (u < self.cfg.reemployment_rate_per_quarter)
-        was_direct = found & (t.employment == COAL_DIRECT)
-        t.income_factor[was_direct] *= hp.coal_income_ratio * self.cfg.reemployment_income_ratio
-        t.employment[found] = OTHER
-        t.coal_site[found] = -1
-        t.jobless[found] = False
+        hh.reemploy(found, self.cfg.reemployment_income_ratio)
         closing = np.flatnonzero(
             ~self.closed & (self.sites["closure_quarter"].to_numpy() <= quarter)
         )
-        self.released_workers = np.zeros(len(self.released_workers))
+        self.released = np.zeros(len(self.released))
         for s in closing:
             self.closed[s] = True
-            losing = t.coal_site == s
-            t.jobless[losing] = True
-            self.released_workers += np.bincount(
-                t.district[losing], t.weight[losing], minlength=len(self.released_workers)
-            )
+            self.released += hh.lose_coal_jobs(s)
         return list(self.sites.loc[closing, "site_id"])

@@ -8,21 +8,21 @@ trades are part of Ausbau, so ~10 % of Ausbau is the default [E]). That part gro
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from sim.vocabulary import year_of
-
-if TYPE_CHECKING:
-    from sim.model import RegionModel
+from sim.scenarios.base import DemandParts, ScenarioProcess
+from sim.vocabulary import AUSBAU, year_of
 
 
-class EnergyTransition:
-    def __init__(self, model: RegionModel) -> None:
-        self.model = model
-        self.cfg = model.cfg.scenario.energy_transition
+class EnergyTransition(ScenarioProcess):
+    """Args: cfg: ``scenario.energy_transition``; start_quarter: the first simulated quarter."""
+
+    name = "energy_transition"
+
+    def __init__(self, cfg, start_quarter: int) -> None:
+        self.cfg = cfg
+        self.first_quarter = start_quarter
 
     def _grown_share(self, quarter: int) -> float:
-        years = year_of(quarter) - year_of(self.model.start_quarter)
+        years = year_of(quarter) - year_of(self.first_quarter)
         return (
             self.cfg.base_share_of_ausbau_demand
             * (1.0 + self.cfg.retrofit_growth_per_year) ** years
@@ -40,3 +40,12 @@ class EnergyTransition:
             return 1.0
         share = self.cfg.base_share_of_ausbau_demand
         return 1.0 - share + self._grown_share(quarter)
+
+    def shape_demand(self, quarter: int, parts: DemandParts) -> None:
+        """Households' and businesses' Ausbau demand grows; its energy part is the segment."""
+        energy = self.ausbau_multiplier(quarter)
+        parts.household[:, AUSBAU] *= energy
+        parts.business[:, AUSBAU] *= energy
+        parts.segment[:, AUSBAU] = (
+            parts.household[:, AUSBAU] + parts.business[:, AUSBAU]
+        ) * self.segment_share(quarter)

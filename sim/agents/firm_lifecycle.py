@@ -1,0 +1,272 @@
+"""The firm life cycle: the base-year firm population, owners' succession, exits, start-ups.
+
+Writers of new rows (through ``CraftFirms.found``), of ``owner_age`` / ``retirement_age`` at a
+handover and of closures (through ``CraftFirms.close``); see ``sim/agents/craft_firm.py``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from sim.agents.firms import CraftFirms
+from sim.randomness import RandomStreams
+from sim.vocabulary import CLOSURE_EVENTS, STARTUPS, TRADE_GROUPS
+
+# a lever's say in one retiring owner's case: (row, route probabilities) -> probabilities
+SuccessionSupport = Callable[[int, dict[str, float]], dict[str, float]]
+
+
+def stratified_uniform(rng: np.random.Generator, n: int) -> np.ndarray:
+    """n uniforms with exactly one in each interval [k/n, (k+1)/n), in random order.
+
+    Drawing base-year traits through their inverse distribution with these keeps the sample's
+    shares at the target (no sampling noise in calibrated stocks) while every firm still gets
+    a random value.
+    """
+    return (rng.permutation(n) + rng.random(n)) / max(n, 1)
+
+
+def largest_remainder(total: int, shares: np.ndarray) -> np.ndarray:
+    """Integers that sum to ``total`` and follow ``shares`` as closely as possible."""
+    raw = total * shares / shares.sum()
+    out = np.floor(raw).astype(int)
+    out[np.argsort(raw - out)[::-1][: total - out.sum()]] += 1
+    return out
+
+
+class FirmLifecycle:
+    """Founding, succession and exit of craft firms.
+
+    Args:
+        firms: the firm table's owner (new rows and closures go through it).
+        districts: ``districts.csv`` rows of the modelled districts (firm counts, sizes,
+            apprentices, owners 60+).
+        place_population: population per place; place_district: district index per place.
+        firm_urban_tilt: firms per place ~ population ** tilt within a district.
+        streams: the run's named random streams.
+        start_quarter: the first simulated quarter (base-year firms are founded before it).
+        succession_match_gain, advice_memory_quarters: ``model.transfer`` parameters.
+    """
+
+    def __init__(
+        self,
+        firms: CraftFirms,
+        districts: pd.DataFrame,
+        place_population: np.ndarray,
+        place_district: np.ndarray,
+        firm_urban_tilt: float,
+        streams: RandomStreams,
+        start_quarter: int,
+        succession_match_gain: float,
+    ) -> None:
+        self.firms = firms
+        self.params = firms.params
+        self.districts = districts
+        self.place_population = place_population
+        self.place_district = place_district
+        self.firm_urban_tilt = firm_urban_tilt
+        self.streams = streams
+        self.start_quarter = start_quarter
+        self.succession_match_gain = succession_match_gain
+        self.apprentice_intake_rate = np.zeros(len(districts))
+        self.base_firms_dg = np.zeros(0)
+        self.base_demand_dg: np.ndarray | None = None  # set from the first quarter's demand
+
+    # ---- the base year --------------------------------------------------------------------
+    def populate(self, rng: np.random.Generator) -> None:
+        """The registered firms of each district, with sizes, owners and apprentices from data.
+
+        Also fits the apprentice intake per firm of mean size and year so that the district's
+        stock is in steady state: stock = intake / (completion + dropout).
+        """
+        fp = self.params
+        d, g = self.districts, self.firms.groups
+        share, rel = g["share_of_firms"].to_numpy(float), g["persons_per_firm_rel"].to_numpy(float)
+        rel_norm = rel / (share * rel).sum()
+        cols: dict[str, list] = defaultdict(list)
+        for di, row in d.iterrows():
+            n_by_group = largest_remainder(int(row["craft_firms"]), share)
+            group = np.repeat(np.arange(len(TRADE_GROUPS)), n_by_group)
+            in_d = np.flatnonzero(self.place_district == di)
+            w = self.place_population[in_d] ** self.firm_urban_tilt
+            place = rng.choice(in_d, size=len(group), p=w / w.sum())
+            mean_staff = float(row["persons_per_firm"]) * rel_norm[group]
+            # geometric firm sizes (65 % of firms < 5 persons, Sachsen 2008 [S]) by inverse CDF
+            p_size = 1.0 / np.maximum(mean_staff, 1.0)
+            u_size = stratified_uniform(rng, len(group))
+            with np.errstate(divide="ignore"):
+                staff = np.where(
+                    p_size >= 1.0,
+                    1,
+                    np.ceil(np.log1p(-u_size) / np.log1p(-np.minimum(p_size, 0.999))),
+                )
+            staff = np.maximum(staff, 1).astype(int)
+            # owner age ~ N(mu, 10) with mu set so the share aged 60+ matches the chamber figure
+            mu = 60.0 - 10.0 * norm.ppf(1.0 - float(row["share_owners_60plus"]))
+            age = np.clip(mu + 10.0 * norm.ppf(stratified_uniform(rng, len(group))), 22.0, 85.0)
+            cols["district"].append(np.full(len(group), di))
+            cols["group"].append(group)
+            cols["place"].append(place)
+            cols["staff"].append(staff)
+            cols["owner_age"].append(age)
+            appr = np.zeros(len(group), dtype=int)
+            if len(group):
+                appr = rng.multinomial(int(row["apprentices"]), staff / staff.sum())
+            cols["apprentices"].append(appr)
+        c = {k: np.concatenate(v) for k, v in cols.items()}
+        n = len(c["group"])
+        retire = rng.normal(fp.retirement_age_mean, fp.retirement_age_sd, n)
+        # owners already past their drawn age keep going a while (12.5 % of HWK Halle owners
+        # are 65+): retirement within an exponential 2 years instead of all in the first quarter
+        late = retire <= c["owner_age"]
+        retire[late] = c["owner_age"][late] + rng.exponential(2.0, late.sum())
+        innovation = rng.beta(2.0, 5.0, n)
+        sigma = fp.productivity_dispersion
+        base = self.firms.group_productivity(c["district"], c["group"]) * np.exp(
+            sigma * rng.standard_normal(n) - sigma**2 / 2
+        )
+        self.firms.found(
+            c["place"],
+            c["group"],
+            c["staff"],
+            c["apprentices"],
+            c["owner_age"],
+            retire,
+            innovation,
+            base,
+            founded=self.start_quarter - 1,
+        )
+        t = self.firms.table
+        n_d = len(d)
+        stock = np.bincount(t.district, t.apprentices, minlength=n_d).astype(float)
+        firms = np.bincount(t.district, minlength=n_d).astype(float)
+        hazard = 1.0 / fp.apprentice_years + fp.apprentice_dropout_per_year
+        self.apprentice_intake_rate = np.divide(
+            stock * hazard, firms, out=np.zeros(n_d), where=firms > 0
+        )
+        self.base_firms_dg = np.bincount(
+            t.district.astype(np.intp) * len(TRADE_GROUPS) + t.group,
+            minlength=n_d * len(TRADE_GROUPS),
+        ).astype(float)
+
+    # ---- retirement, succession and exits ---------------------------------------------------
+    def succession_and_exits(
+        self, q: int, advised: np.ndarray, support: SuccessionSupport
+    ) -> dict[str, np.ndarray]:
+        """Retiring owners hand over or close; firms with sustained losses or other reasons exit.
+
+        ``advised``: firms with a live tie to an institution; ``support``: the levers' say in
+        each case (capped programmes count their cases). Returns event name -> firm rows.
+        """
+        fp = self.params
+        firms = self.firms
+        t = firms.table
+        rng = self.streams.for_quarter("succession", q)
+        u = rng.random((4, len(t)))
+        events: dict[str, list[int]] = defaultdict(list)
+        retiring = firms.age_owners()
+        # handle cases in random order: a capped programme (succession support) must not
+        # favour the districts whose firms happen to have low row numbers
+        retiring = retiring[np.argsort(u[3, retiring])]
+        # successor traits for every retiring owner, drawn at once (inverse normal CDF)
+        successor_age = np.clip(
+            fp.successor_age_mean + fp.successor_age_sd * norm.ppf(u[1, retiring]), 22, 60
+        )
+        successor_retires = fp.retirement_age_mean + fp.retirement_age_sd * norm.ppf(u[2, retiring])
+        closed = []
+        for i, row in enumerate(retiring):
+            firm = firms.agent(row)
+            odds = firm.succession_odds(fp, self.succession_match_gain, advised[row])
+            route = firm.handover(u[0, row], support(row, odds))
+            if route is None:
+                closed.append(row)
+                events[CLOSURE_EVENTS[0]].append(row)
+            else:
+                events[f"successions_{route}"].append(row)
+                firms.hand_over(row, successor_age[i], successor_retires[i])
+        closed = np.asarray(closed, dtype=int)
+        losers = np.flatnonzero(t.alive & (t.loss_quarters >= fp.loss_quarters_to_exit))
+        losers = np.setdiff1d(losers, closed)
+        other_rng = self.streams.for_quarter("other_exit", q)
+        other = np.flatnonzero(
+            t.alive & (other_rng.random(len(t)) < fp.other_exit_rate_per_year / 4)
+        )
+        other = np.setdiff1d(other, np.concatenate([closed, losers]))
+        events[CLOSURE_EVENTS[1]] = list(losers)
+        events[CLOSURE_EVENTS[2]] = list(other)
+        gone = np.concatenate([closed, losers, other])
+        firms.close(gone, q)
+        return {k: np.asarray(v, dtype=int) for k, v in events.items()}
+
+    # ---- start-ups --------------------------------------------------------------------------
+    def startups(
+        self, q: int, demand: np.ndarray, unmet: np.ndarray, pool_left: np.ndarray
+    ) -> np.ndarray:
+        """Founders enter in proportion to each place's market, and more where demand is unmet.
+
+        Regular entry: ``entry_rate_per_year`` x the group's firms, spread over places by their
+        demand. Gap entry: where unmet demand exceeds ``startup_unmet_share`` of a start-up's
+        quarterly output, a founder appears with ``startup_probability``, as long as the
+        district's labour pool has workers left after this quarter's hiring (a founder is a
+        skilled worker too). Entrants that do not win orders leave through the loss exit.
+        Returns the new firms' rows (event ``startups``).
+        """
+        fp = self.params
+        rng = self.streams.for_quarter(STARTUPS, q)
+        u = rng.random(unmet.shape)
+        n_places, n_groups = unmet.shape
+        place_grid = np.repeat(np.arange(n_places), n_groups).reshape(unmet.shape)
+        group_grid = np.tile(np.arange(n_groups), n_places).reshape(unmet.shape)
+        place_district = self.place_district[place_grid]
+        # a start-up of 1.5 persons on average: its quarterly output at the place's productivity
+        typical = 1.5 * self.firms.group_productivity(place_district, group_grid)
+        gap = (unmet > fp.startup_unmet_share * typical) & (u < fp.startup_probability)
+        for d in range(len(pool_left)):
+            in_d = np.flatnonzero((gap & (place_district == d)).ravel())
+            allowed = int(pool_left[d])
+            if len(in_d) > allowed:  # the first founders by their draw get the workers
+                drop = in_d[np.argsort(u.ravel()[in_d])[allowed:]]
+                gap.ravel()[drop] = False
+        # free entry, per district and group: the entry rate times the base-year firm stock,
+        # scaled by the district's demand relative to the base year (= entry rate x firms x
+        # demand per firm relative to the base year), spread over the district's places by
+        # demand. Shrinking markets attract fewer founders; crowding works through the exits.
+        n_d = len(self.districts)
+        dg_key = place_district[:, 0][:, None] * n_groups + np.arange(n_groups)[None, :]
+        demand_dg = np.bincount(dg_key.ravel(), demand.ravel(), minlength=n_d * n_groups)
+        if self.base_demand_dg is None:
+            self.base_demand_dg = demand_dg.copy()
+        expected_dg = (
+            fp.entry_rate_per_year
+            / 4.0
+            * np.divide(
+                demand_dg * self.base_firms_dg,
+                self.base_demand_dg,
+                out=np.zeros(n_d * n_groups),
+                where=self.base_demand_dg > 0,
+            )
+        )
+        share_in_dg = np.divide(
+            demand, demand_dg[dg_key], out=np.zeros_like(demand), where=demand_dg[dg_key] > 0
+        )
+        regular = rng.poisson(expected_dg[dg_key] * share_in_dg)
+        count = regular + gap
+        place = np.repeat(place_grid.ravel(), count.ravel())
+        group = np.repeat(group_grid.ravel(), count.ravel())
+        if len(place) == 0:
+            return np.array([], dtype=int)
+        n = len(place)
+        r2 = self.streams.for_quarter("startup_traits", q)
+        staff = 1 + r2.binomial(1, 0.5, n)
+        age = np.clip(r2.normal(35.0, 7.0, n), 20.0, 60.0)
+        retire = r2.normal(fp.retirement_age_mean, fp.retirement_age_sd, n)
+        innovation = r2.beta(2.0, 5.0, n)
+        base = self.firms.group_productivity(self.place_district[place], group)
+        return self.firms.found(
+            place, group, staff, np.zeros(n, dtype=int), age, retire, innovation, base, founded=q
+        )

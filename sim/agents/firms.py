@@ -1,0 +1,230 @@
+"""All craft firms: the firm table (one owner of every column) and its vectorised processes.
+
+``CraftFirms`` owns the table defined in :mod:`sim.agents.craft_firm` (the writer of each
+column is named there) and runs the quarterly processes for all firms at once: capacity,
+book-keeping of revenue and value added, prices, innovation, owner ageing, closure. Hiring and
+training live in :mod:`sim.agents.firm_workforce`, founding, succession and exits in
+:mod:`sim.agents.firm_lifecycle`; together they are the firm life cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim.agents.craft_firm import FIRM_COLUMNS, CraftFirm
+from sim.agents.table import ColumnTable
+from sim.region import Region
+
+
+@dataclass(frozen=True)
+class PriceRule:
+    """How busy firms raise and idle firms cut their prices (``model.price_*``)."""
+
+    adjustment: float
+    floor: float
+    cap: float
+
+
+class CraftFirms:
+    """The firm table plus the processes that write it.
+
+    Args:
+        params: the firm parameters (``model.firm``).
+        prices: the price rule (``model.price_*``).
+        innovation_decay_per_year: ``model.transfer.innovation_decay_per_year``.
+        region: the places (district and settlement type of each).
+        groups: ``trade_groups.csv`` (input shares, productivity profile).
+        state_turnover_per_person: the state's HWZ turnover per person, per district.
+        registry: the Mesa model the firm agents register with (``model.agents``).
+    """
+
+    def __init__(
+        self,
+        params,
+        prices: PriceRule,
+        innovation_decay_per_year: float,
+        region: Region,
+        groups: pd.DataFrame,
+        state_turnover_per_person: np.ndarray,
+        registry: mesa.Model,
+    ) -> None:
+        self.params = params
+        self.prices = prices
+        self.innovation_decay_per_year = innovation_decay_per_year
+        self.region = region
+        self.groups = groups
+        self.group_input_share = groups["input_share"].to_numpy(float)
+        self.district_tpp = state_turnover_per_person
+        self.table = ColumnTable(FIRM_COLUMNS, capacity=1024)
+        self._registry = registry
+        # row -> the firm's Mesa agent while alive; an index into ``model.agents`` (the
+        # registry), kept so that a closure finds its agent without a scan
+        self._agent_of_row: dict[int, CraftFirm] = {}
+
+    # ---- creation -------------------------------------------------------------------------
+    def group_productivity(self, district: np.ndarray, group: np.ndarray) -> np.ndarray:
+        """Base turnover per person and quarter: group profile rescaled to the state's level."""
+        g = self.groups
+        share, rel = g["share_of_firms"].to_numpy(float), g["persons_per_firm_rel"].to_numpy(float)
+        tpp = g["turnover_per_person_eur"].to_numpy(float)
+        # persons-weighted mean of the group profile equals the state's HWZ turnover per person
+        profile_mean = (share * rel * tpp).sum() / (share * rel).sum()
+        return tpp[group] / profile_mean * self.district_tpp[district] / 4.0
+
+    def found(
+        self,
+        place,
+        group,
+        staff,
+        apprentices,
+        owner_age,
+        retirement_age,
+        innovation,
+        base_productivity,
+        founded: int,
+    ) -> np.ndarray:
+        """New firms (base year or start-ups) with their wage and starting cash; returns rows."""
+        fp = self.params
+        place = np.asarray(place)
+        group = np.asarray(group)
+        # store productivity at innovation 0, so a firm's effective base-year productivity is
+        # the calibrated ``base_productivity``
+        productivity = base_productivity / (1.0 + fp.innovation_productivity_gain * innovation)
+        wage = (
+            base_productivity
+            * (1.0 - self.group_input_share[group])
+            * (1.0 - fp.surplus_share_of_value_added)
+        )
+        rows = self.table.append(
+            alive=True,
+            advised_quarter=-1,
+            closed_quarter=-1,
+            place=place,
+            district=self.region.place_district[place],
+            settlement=self.region.place_settlement[place],
+            group=group,
+            staff=staff,
+            apprentices=apprentices,
+            owner_age=owner_age,
+            retirement_age=retirement_age,
+            innovation=innovation,
+            productivity=productivity,
+            wage=wage,
+            price=1.0,
+            cash=wage * np.maximum(np.asarray(staff) - 1, 0),
+            founded_quarter=founded,
+        )
+        for r in rows:
+            self._agent_of_row[int(r)] = CraftFirm(self._registry, self.table, int(r))
+        return rows
+
+    def agent(self, row: int) -> CraftFirm:
+        """The Mesa agent of a live firm."""
+        return self._agent_of_row[int(row)]
+
+    # ---- derived quantities -----------------------------------------------------------------
+    @property
+    def alive(self) -> np.ndarray:
+        return self.table.alive
+
+    def capacity(self) -> np.ndarray:
+        """Turnover a firm can produce this quarter (0 for closed firms)."""
+        t, fp = self.table, self.params
+        persons = t.staff + fp.apprentice_output_share * t.apprentices
+        effective = t.productivity * (1.0 + fp.innovation_productivity_gain * t.innovation)
+        slack = 1.0 + fp.capacity_slack + t.capacity_bonus
+        return np.where(t.alive, persons * effective * slack * t.price, 0.0)
+
+    def base_output_by_group(self, n_groups: int) -> np.ndarray:
+        """Output of all firms per trade group at base prices, without slack (EUR/quarter)."""
+        t, fp = self.table, self.params
+        persons = t.staff + fp.apprentice_output_share * t.apprentices
+        effective = t.productivity * (1.0 + fp.innovation_productivity_gain * t.innovation)
+        return np.bincount(t.group, persons * effective, minlength=n_groups)
+
+    def utilisation(self) -> np.ndarray:
+        """Orders addressed to each firm relative to its base output (capacity without slack)."""
+        t, fp = self.table, self.params
+        full = self.capacity() / (1.0 + fp.capacity_slack + t.capacity_bonus)
+        return np.divide(t.orders, full, out=np.zeros(len(t)), where=full > 0)
+
+    def recently_advised(self, quarter: int, memory_quarters: int) -> np.ndarray:
+        """Firms with a live tie to an institution (advised within the memory window)."""
+        t = self.table
+        return (t.advised_quarter >= 0) & (quarter - t.advised_quarter < memory_quarters)
+
+    # ---- production and prices --------------------------------------------------------------
+    def book(self, revenue: np.ndarray, orders: np.ndarray) -> dict[str, np.ndarray]:
+        """Revenue, inputs, value added, wages and profit for the quarter."""
+        t, fp = self.table, self.params
+        input_share = self.group_input_share[t.group]
+        # inputs follow the real output; a higher price widens the margin
+        inputs = revenue / t.price * input_share
+        value_added = revenue - inputs
+        wages = t.wage * (np.maximum(t.staff - 1, 0) + fp.apprentice_wage_ratio * t.apprentices)
+        profit = np.where(t.alive, value_added - wages, 0.0)
+        t.revenue[:] = np.where(t.alive, revenue, 0.0)
+        t.value_added[:] = np.where(t.alive, value_added, 0.0)
+        t.orders[:] = np.where(t.alive, orders, 0.0)
+        t.cash[:] += profit
+        # a quarter is a loss when the surplus does not pay the owner a minimal living
+        reservation = fp.owner_reservation_wage_share * t.wage
+        losing = t.alive & (profit < reservation)
+        t.loss_quarters[:] = np.where(losing, t.loss_quarters + 1, 0)
+        volume = np.where(t.alive, revenue / t.price, 0.0)  # turnover at base-year prices
+        return {"inputs": inputs, "wages": wages, "profit": profit, "volume": volume}
+
+    def set_prices(self, utilisation: np.ndarray) -> None:
+        """Busy firms raise prices, idle firms cut them (bounded, see config)."""
+        t, rule = self.table, self.prices
+        target = 1.0 / (1.0 + self.params.capacity_slack)
+        change = 1.0 + rule.adjustment * (utilisation - target)
+        t.price[:] = np.where(t.alive, np.clip(t.price * change, rule.floor, rule.cap), t.price)
+
+    # ---- innovation and capacity: the writers other components call ------------------------
+    def advise(self, rows: np.ndarray, gain: float, quarter: int) -> None:
+        """An institution's advice closes ``gain`` of the gap to full innovation."""
+        t = self.table
+        t.innovation[rows] += gain * (1.0 - t.innovation[rows])
+        t.advised_quarter[rows] = quarter
+
+    def learn(self, rows: np.ndarray, gain: float) -> None:
+        """Innovation without an advisory tie (vouchers, a hub): closes ``gain`` of the gap."""
+        t = self.table
+        t.innovation[rows] += gain * (1 - t.innovation[rows])
+
+    def spill_over(self, gain: np.ndarray) -> None:
+        """Innovation learnt from partners (the cooperation network), per row; live firms only."""
+        t = self.table
+        t.innovation[:] += np.where(t.alive, gain, 0.0)
+
+    def grant_capacity_bonus(self, rows: np.ndarray, bonus: float) -> None:
+        """Extra output share for the given firms (a shared workshop); bonuses do not add up."""
+        t = self.table
+        t.capacity_bonus[rows] = np.maximum(t.capacity_bonus[rows], bonus)
+
+    # ---- ageing and closure -----------------------------------------------------------------
+    def age_owners(self) -> np.ndarray:
+        """Owners age a quarter, know-how decays; returns rows of owners who retire now."""
+        t = self.table
+        t.owner_age[:] += 0.25
+        t.innovation[:] *= 1.0 - self.innovation_decay_per_year / 4.0
+        return np.flatnonzero(t.alive & (t.owner_age >= t.retirement_age))
+
+    def hand_over(self, row: int, successor_age: float, successor_retires: float) -> None:
+        t = self.table
+        t.owner_age[row] = successor_age
+        t.retirement_age[row] = successor_retires
+
+    def close(self, rows: np.ndarray, quarter: int) -> None:
+        t = self.table
+        t.alive[rows] = False
+        t.closed_quarter[rows] = quarter
+        for r in rows:
+            agent = self._agent_of_row.pop(int(r), None)
+            if agent is not None:
+                agent.remove()

@@ -1,0 +1,44 @@
+"""Policy levers: one class a file in this package, found here by name.
+
+Adding a lever means one new file here (a :class:`~sim.interventions.base.Lever` subclass
+decorated with :func:`register_lever`, with its ``Params`` dataclass) plus one
+``conf/intervention/<name>.yaml`` that sets ``enabled: true``; the config schema
+(``sim.config.InterventionConfig``) and the model pick it up from this registry.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from sim.interventions.base import Lever
+
+_LEVERS: dict[str, type[Lever]] = {}
+
+
+def register_lever(cls: type[Lever]) -> type[Lever]:
+    """Class decorator: make a lever known to the config schema and the model."""
+    if not getattr(cls, "name", ""):
+        raise TypeError(f"{cls.__name__} needs a class attribute 'name'")
+    _LEVERS[cls.name] = cls
+    return cls
+
+
+def unregister_lever(name: str) -> None:
+    """Forget a lever registered at run time (tests)."""
+    _LEVERS.pop(name, None)
+
+
+def _discover() -> None:
+    # every module of this package defines (and registers) at most one lever
+    for module in pkgutil.iter_modules(__path__):
+        if module.name != "base":
+            importlib.import_module(f"{__name__}.{module.name}")
+
+
+def lever_classes() -> dict[str, type[Lever]]:
+    """name -> lever class, in the levers' ``order`` (the order they act and are labelled)."""
+    return dict(sorted(_LEVERS.items(), key=lambda kv: (kv[1].order, kv[0])))
+
+
+_discover()
