@@ -8,7 +8,7 @@ order, districts that exist, shares that sum to one) live in :func:`validate`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
+from sim.interventions import lever_classes
 from sim.vocabulary import parse_quarter
 
 
@@ -94,73 +95,18 @@ class ScenarioConfig:
     energy_transition: EnergyTransitionConfig = field(default_factory=EnergyTransitionConfig)
 
 
-@dataclass
-class InnovationTransferConfig:
-    """More chamber / transfer-centre advisors and digitalisation vouchers."""
-
-    enabled: bool = False
-    budget_eur_per_year: float = 2_000_000.0
-    cost_per_advisor_year_eur: float = 90_000.0
-    voucher_share_of_budget: float = 0.3
-    voucher_eur: float = 10_000.0
-    voucher_innovation_gain: float = 0.05
-
-
-@dataclass
-class SuccessionSupportConfig:
-    """Succession exchange, matching and transfer grants by the chambers."""
-
-    enabled: bool = False
-    budget_eur_per_year: float = 1_500_000.0
-    cost_per_case_eur: float = 15_000.0
-    external_match_gain: float = 0.25  # added probability of an external/employee successor
-
-
-@dataclass
-class ApprenticeshipOffensiveConfig:
-    """Training bonuses and placement support."""
-
-    enabled: bool = False
-    budget_eur_per_year: float = 2_000_000.0
-    bonus_per_new_contract_eur: float = 3_000.0
-    intake_rate_gain: float = 0.3  # relative rise of intake in firms reached
-    dropout_reduction: float = 0.25  # relative fall of dropout
-
-
-@dataclass
-class RuralHubsConfig:
-    """Rural cooperation and innovation places (shared workshops, Kooperationsorte)."""
-
-    enabled: bool = False
-    budget_eur_per_year: float = 1_500_000.0
-    cost_per_hub_year_eur: float = 250_000.0
-    hub_reach_minutes: float = 30.0
-    advisors_per_hub: float = 1.0  # a hub manager who advises and brokers links [E]
-    innovation_gain_per_quarter: float = 0.01
-    cooperation_capacity_gain: float = 0.03
-
-
-@dataclass
-class LocalProcurementConfig:
-    """Municipal orders awarded to firms within the district (lots sized for small firms)."""
-
-    enabled: bool = False
-    budget_eur_per_year: float = 500_000.0  # administration of the lot splitting
-    public_demand_uplift: float = 0.05  # extra public demand reaching crafts
-
-
-@dataclass
-class InterventionConfig:
-    """Policy levers; each is switched on by selecting its config (combinable)."""
-
-    innovation_transfer: InnovationTransferConfig = field(default_factory=InnovationTransferConfig)
-    succession_support: SuccessionSupportConfig = field(default_factory=SuccessionSupportConfig)
-    apprenticeship_offensive: ApprenticeshipOffensiveConfig = field(
-        default_factory=ApprenticeshipOffensiveConfig
-    )
-    rural_hubs: RuralHubsConfig = field(default_factory=RuralHubsConfig)
-    local_procurement: LocalProcurementConfig = field(default_factory=LocalProcurementConfig)
-
+# the levers' parameter schemas live with the levers (one file each in sim/interventions/);
+# the intervention group's schema has one field per registered lever, in the levers' order
+InterventionConfig = make_dataclass(
+    "InterventionConfig",
+    [
+        (name, cls.Params, field(default_factory=cls.Params))
+        for name, cls in lever_classes().items()
+    ],
+)
+InterventionConfig.__doc__ = (
+    "Policy levers; each is switched on by selecting its config (combinable)."
+)
 
 INTERVENTIONS = tuple(InterventionConfig.__dataclass_fields__)
 
