@@ -98,6 +98,7 @@ class RegionModel(mesa.Model):
         # typed parameters (plain dataclasses): components never see the DictConfig
         self.params = OmegaConf.to_object(cfg.model)
         scenario = OmegaConf.to_object(cfg.scenario)
+        region_cfg = OmegaConf.to_object(cfg.region)
         self.streams = RandomStreams(int(cfg.seed))
         self.start_quarter = parse_quarter(cfg.start)
         self.end_quarter = parse_quarter(cfg.end)
@@ -106,7 +107,7 @@ class RegionModel(mesa.Model):
         self.phases = [(name, getattr(self, method)) for name, method in self.PHASES]
         mp = self.params
 
-        self.region = region = build_region(cfg.region)
+        self.region = region = build_region(region_cfg)
         districts = region.districts
         self.groups = load_trade_groups()
         state_tpp = load_state_crafts().set_index("state")["turnover_per_person_eur"]
@@ -124,7 +125,7 @@ class RegionModel(mesa.Model):
             districts,
             region.places["population"].to_numpy(float),
             region.place_district,
-            float(cfg.region.firm_urban_tilt),
+            region_cfg.firm_urban_tilt,
             self.streams,
             self.start_quarter,
             mp.transfer.succession_match_gain,

@@ -8,6 +8,7 @@ times are precomputed once with Dijkstra, so the market never walks the graph in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -15,9 +16,11 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import shortest_path
 
-from sim.config import RegionConfig
 from sim.datasets import DataError, load_districts, load_places
 from sim.vocabulary import SETTLEMENT_TYPES
+
+if TYPE_CHECKING:  # the region gets its config section; it does not depend on the schema
+    from sim.config import RegionConfig
 
 EARTH_RADIUS_KM = 6371.0088
 

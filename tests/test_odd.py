@@ -84,3 +84,41 @@ def test_scheduling_lists_the_phases_of_the_step_in_order(odd_text):
     assert listed == phases
     # and every phase name is a method the step really runs
     assert all(callable(getattr(RegionModel, method)) for _, method in RegionModel.PHASES)
+
+
+def _code_names() -> dict[str, object]:
+    """Classes and modules of the model that docs/ODD.md may name, by their short name."""
+    import importlib
+    import pkgutil
+
+    import sim
+
+    names: dict[str, object] = {}
+    skip = ("sim.ui", "sim.run", "sim.compare", "sim.analysis", "sim.calibrate")
+    for mod in pkgutil.walk_packages(sim.__path__, "sim."):
+        if mod.name.startswith(skip) or mod.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(mod.name)
+        names[mod.name.rsplit(".", 1)[-1]] = module
+        for attr, value in vars(module).items():
+            if isinstance(value, type) and value.__module__ == module.__name__:
+                names[attr] = value
+    return names
+
+
+def test_every_class_and_method_the_odd_names_exists(odd_text):
+    """`Class.method` and `Class.attribute` references in docs/ODD.md point at real code."""
+    import inspect
+
+    names = _code_names()
+    refs = set(re.findall(r"`([A-Z][A-Za-z]+)\.([A-Za-z_]+)`", odd_text))
+    checked, stale = 0, []
+    for owner, attr in sorted(refs):
+        cls = names.get(owner)
+        if not isinstance(cls, type):
+            continue  # not a class of the model (e.g. `SOURCES.md`)
+        checked += 1
+        if not hasattr(cls, attr) and f"self.{attr} =" not in inspect.getsource(cls):
+            stale.append(f"{owner}.{attr}")
+    assert checked >= 20, "the ODD should point at the code it describes"
+    assert not stale, f"docs/ODD.md names code that does not exist: {stale}"

@@ -54,9 +54,7 @@ class Demography(ScenarioProcess):
         }
         missing = set(region.districts["district_id"]) - set(self.paths)
         if missing:
-            raise DataError(
-                f"demography.csv has no variant '{self.cfg.variant}' path for {sorted(missing)}"
-            )
+            raise DataError(f"demography.csv has no variant '{variant}' path for {sorted(missing)}")
         self.base_households = households.summary()["households"]
 
     def index(self, quarter: int) -> np.ndarray:
