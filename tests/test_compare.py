@@ -17,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 from scipy import stats
 
-from sim.compare import paired_comparison, ratio_interval, welch_interval
+from sim.analysis import paired_comparison, ratio_interval, welch_interval
 from tests.conftest import ROOT, run_cli
 
 TINY = ["region=small", "households_per_agent=50", "end=2026Q4"]
@@ -316,7 +316,7 @@ def test_ratio_interval_is_honest_about_zero_and_unclear_denominators():
 
 
 def test_study_outputs_from_the_policy_sweep(sweep, comparison, tmp_path):
-    from experiments.study import write_outputs
+    from experiments.study import STUDY_OUTPUTS, write_outputs
 
     written = write_outputs(sweep, tmp_path, comparison=comparison)
     names = {p.name for p in tmp_path.iterdir()}
@@ -334,6 +334,15 @@ def test_study_outputs_from_the_policy_sweep(sweep, comparison, tmp_path):
         assert {"scenario", "intervention", "seeds", "code_version"} <= set(df), stem
     assert "study_outputs.xlsx" in names
     assert sum(p.suffix == ".png" for p in written.values()) >= 5
+    # every figure written is one its output declares in the registry
+    declared = [
+        re.escape(pattern).replace(r"\{scenario\}", "[a-z_]+").replace(r"\{year\}", "[0-9]{4}")
+        for output in STUDY_OUTPUTS.values()
+        for pattern in output.figures
+    ]
+    for path in written.values():
+        if path.suffix == ".png":
+            assert any(re.fullmatch(p, path.name) for p in declared), path.name
 
     g = by_hand(sweep, "groups")
     rural = pd.read_csv(tmp_path / "02_rural_value_creation.csv")

@@ -1,6 +1,6 @@
 """Compare view: a finished sweep's interventions against a baseline, with 95 % intervals.
 
-All statistics come from :func:`sim.compare.paired_comparison` (seeds paired, t-intervals);
+All statistics come from :func:`sim.analysis.paired_comparison` (seeds paired, t-intervals);
 this module only picks what to show and draws it. The sweep folders offered are those
 :func:`sim.store.list_sweeps` finds under the results folder; a user cannot type a path.
 """
@@ -54,7 +54,7 @@ def sweep_runs(sweep_dir: Path) -> pd.DataFrame:
 
 def comparison_for(sweep_dir: Path, key: str, value: str):
     """The paired comparison of a sweep, recomputed when its set of finished runs changes."""
-    from sim.compare import paired_comparison
+    from sim.analysis import paired_comparison
 
     runs = tuple(sorted(sweep_runs(sweep_dir)["run_id"]))
     return _cached(

@@ -6,7 +6,6 @@ version), so a figure pasted into a report stays traceable.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import matplotlib
@@ -16,9 +15,13 @@ matplotlib.use("Agg")  # files only; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.colors import LogNorm, TwoSlopeNorm  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from sim.atomic import write_with  # noqa: E402
 from sim.vocabulary import quarter_to_year  # noqa: E402
 
 TIME_METRICS = (
@@ -32,6 +35,7 @@ TIME_METRICS = (
 
 
 def stamp_text(meta: dict) -> str:
+    """The provenance caption of a comparison's figures, from its ``meta``."""
     return (
         f"{meta.get('sweep_dir', '')} | baseline {meta.get('baseline', '')} | seeds "
         f"{meta.get('seeds', '')} | region {meta.get('region', '')} | code "
@@ -45,17 +49,14 @@ def _check_unique(frame: pd.DataFrame, keys: list[str]) -> None:
         raise ValueError(f"several rows per {keys}: {frame.loc[dup, keys].head(3).values.tolist()}")
 
 
-def save(fig, path: Path, caption: str = "") -> Path:
-    """Save atomically (temporary file, then rename), with the provenance caption."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def save(fig: Figure, path: Path, caption: str = "") -> Path:
+    """Save atomically (``sim.atomic``) with the provenance caption, then close the figure."""
     if caption:
         fig.text(0.01, -0.005, caption, fontsize=6, color="0.35", ha="left", va="top")
-    tmp = path.parent / f".{path.stem}.tmp-{os.getpid()}.png"
-    fig.savefig(tmp, dpi=130, bbox_inches="tight")
-    plt.close(fig)
-    os.replace(tmp, path)
-    return path
+    try:
+        return write_with(path, lambda tmp: fig.savefig(tmp, dpi=130, bbox_inches="tight"))
+    finally:
+        plt.close(fig)  # pyplot keeps every open figure alive otherwise
 
 
 def time_paths(over_time: pd.DataFrame, title: str, caption: str, path: Path) -> Path:
@@ -109,7 +110,9 @@ def district_bars(frame: pd.DataFrame, title: str, caption: str, path: Path) -> 
     return save(fig, path, caption)
 
 
-def _log_scatter(ax, places: pd.DataFrame, values: pd.Series, size: pd.Series):
+def _log_scatter(
+    ax: Axes, places: pd.DataFrame, values: pd.Series, size: pd.Series
+) -> PathCollection:
     """Places at lon/lat coloured by a non-negative value on a log scale (focal-point maps)."""
     v = values.clip(lower=1.0)
     return ax.scatter(
