@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
@@ -23,7 +24,6 @@ from sim.agents.firm_workforce import adjust_labour, train
 from sim.agents.firms import CraftFirms, PriceRule
 from sim.agents.household import Households
 from sim.agents.transfer import TransferInstitution, advise_all, create_institutions
-from sim.config import Config
 from sim.datasets import load_state_crafts, load_trade_groups
 from sim.demand import CraftDemand, population_shares
 from sim.interventions.active import Interventions
@@ -39,6 +39,9 @@ from sim.scenarios.demography import Demography
 from sim.scenarios.energy_transition import EnergyTransition
 from sim.scenarios.structural_funds import StructuralFunds
 from sim.vocabulary import STARTUPS, TRADE_GROUPS, format_quarter, parse_quarter
+
+if TYPE_CHECKING:  # the schema is the config layer's; the model only reads the values
+    from sim.config import Config
 
 
 class UseNamedStreams:

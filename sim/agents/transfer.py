@@ -55,6 +55,10 @@ class TransferInstitution(mesa.Agent):
         self.reach_minutes = params.reach_minutes if reach_minutes is None else reach_minutes
         self.advised_last_quarter = 0
 
+    def add_advisors(self, extra: float) -> None:
+        """A programme funds more advisors here (the institution owns its advisor count)."""
+        self.advisors += extra
+
     def advise(self, quarter: int, rng: np.random.Generator, u: np.ndarray) -> np.ndarray:
         """Pick and advise firms; returns the advised rows. ``u``: one draw per firm row."""
         t, tp = self.firms.table, self.params

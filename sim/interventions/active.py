@@ -29,7 +29,7 @@ class Interventions:
         self.ctx = ctx
         self.levers: list[Lever] = []
         for name, cls in lever_classes().items():
-            section = intervention_cfg.get(name) if hasattr(intervention_cfg, "get") else None
+            section = getattr(intervention_cfg, name, None)  # a lever registered later: off
             if section is None or not section.enabled:
                 continue
             self.levers.append(cls(lever_params(section, cls.Params), ctx))

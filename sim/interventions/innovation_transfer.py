@@ -36,7 +36,7 @@ class InnovationTransfer(Lever):
         chambers = self.ctx.chambers()
         total = sum(i.advisors for i in chambers)
         for inst in chambers:
-            inst.advisors += extra * inst.advisors / total
+            inst.add_advisors(extra * inst.advisors / total)
 
     def start_quarter(self, quarter: int) -> None:
         """Advisors are paid; vouchers go to applicants (the less digitalised apply more [E])."""
