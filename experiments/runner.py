@@ -2,7 +2,7 @@
 
 ``python -m experiments.<name> [--no-run] [--out DIR] [HYDRA_OVERRIDES ...]``
 
-1. runs ``python -m sim.run -m +experiment=<name> HYDRA_OVERRIDES`` in a subprocess, i.e. the
+1. runs ``python -m sim.run -m experiment=<name> HYDRA_OVERRIDES`` in a subprocess, i.e. the
    sweep of ``conf/experiment/<name>.yaml`` through the real Hydra launcher (joblib on this
    machine's cores by default; ``hydra/launcher=submitit_slurm`` for a cluster). Finished runs
    are skipped, so an interrupted experiment resumes where it stopped;
@@ -37,12 +37,21 @@ class Experiment:
     outputs: tuple[str, ...]
 
 
-def _results_dir(overrides: list[str]) -> Path:
-    value = "results"
+def _override(overrides: list[str], key: str, default: str) -> str:
+    """The value of a plain ``key=value`` override (the last one wins), or ``default``."""
+    value = default
     for item in overrides:
-        if item.startswith("results_dir="):
+        if item.startswith(f"{key}="):
             value = item.split("=", 1)[1]
-    return Path(value)
+    return value
+
+
+def _sweep_dir(overrides: list[str], experiment: str) -> Path:
+    """Where the sweep's runs go: ``<results_dir>/<batch>``, the batch named after the
+    experiment unless ``batch=`` is given."""
+    return Path(_override(overrides, "results_dir", "results")) / _override(
+        overrides, "batch", experiment
+    )
 
 
 def main(experiment: Experiment, argv: list[str] | None = None) -> int:
@@ -60,11 +69,11 @@ def main(experiment: Experiment, argv: list[str] | None = None) -> int:
     flags = [o for o in overrides if o.startswith("-")]
     if flags:
         parser.error(f"unknown option(s) {flags}; Hydra overrides look like key=value")
-    sweep_dir = _results_dir(overrides) / experiment.name
+    sweep_dir = _sweep_dir(overrides, experiment.name)
     out = Path(args.out) if args.out else sweep_dir / "_report"
     sweep_rc = 0
     if not args.no_run:
-        cmd = [sys.executable, "-m", "sim.run", "-m", f"+experiment={experiment.name}"]
+        cmd = [sys.executable, "-m", "sim.run", "-m", f"experiment={experiment.name}"]
         cmd += overrides
         print(f"[{experiment.name}] running: {shlex.join(cmd)}", file=sys.stderr, flush=True)
         clock = time.perf_counter()

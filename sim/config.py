@@ -220,7 +220,7 @@ class Config:
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
     intervention: InterventionConfig = field(default_factory=InterventionConfig)
     model: ModelParams = field(default_factory=ModelParams)
-    experiment: str = "baseline"
+    batch: str = "baseline"  # results folder: <results_dir>/<batch>/<run_id>/
     seed: int = 0
     start: str = "2025Q1"
     end: str = "2045Q4"
@@ -306,7 +306,52 @@ def load_config(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
     return cfg
 
 
-CONFIG_GROUPS = ("region", "scenario", "intervention")
+CONFIG_GROUPS = ("region", "scenario", "intervention", "experiment")
+
+
+def experiment_names() -> list[str]:
+    """The study experiments: ``conf/experiment/<name>.yaml``."""
+    return sorted(p.stem for p in (CONF_DIR / "experiment").glob("*.yaml"))
+
+
+def check_experiment_overrides(overrides: list[str]) -> None:
+    """Fail early, listing the study experiments, for a wrong ``experiment=NAME`` or a ``+``.
+
+    ``experiment`` is a config group (``conf/experiment/``, empty in the defaults list), chosen
+    with ``experiment=NAME`` like ``scenario=NAME``; the results folder is the key ``batch``.
+    Hydra refuses both mistakes too, but without saying what to type instead (and, for
+    ``+experiment=NAME``, with a message about the defaults list).
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.core.override_parser.types import ChoiceSweep, Glob
+
+    names = experiment_names()
+    allowed = f"allowed: {', '.join(names)} (conf/experiment/)"
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if not sep or key.lstrip("+~").split("@")[0] != "experiment":
+            continue
+        if key.startswith("+"):
+            raise ConfigError(
+                f"'{item}': choose a study experiment with experiment={value} (without '+', as "
+                f"scenario=NAME); {allowed}"
+            )
+        try:
+            override = OverridesParser.create().parse_overrides([item])[0]
+        except Exception:  # a syntax error: Hydra's own message says where
+            continue
+        chosen = override.value()
+        if override.is_delete() or isinstance(chosen, Glob):  # Hydra matches a glob itself
+            continue
+        if isinstance(chosen, ChoiceSweep):  # a sweep over experiments: a,b or choice(a,b)
+            chosen = chosen.list
+        for name in chosen if isinstance(chosen, list) else [chosen]:
+            if name not in names:
+                shown = "null" if name is None else name
+                raise ConfigError(
+                    f"experiment={shown} is not a study experiment; {allowed}. The results "
+                    f"folder is chosen with batch=NAME (<results_dir>/<batch>/<run_id>/)"
+                )
 
 
 def check_override_keys(overrides: list[str]) -> None:

@@ -6,9 +6,9 @@ Examples::
     python -m sim.run scenario=early_exit seed=3 region=small
     python -m sim.run intervention=[innovation_transfer,succession_support]
     python -m sim.run -m scenario=baseline,early_exit seed='range(5)'   # parallel (joblib)
-    python -m sim.run -m +experiment=policy_comparison                  # a study experiment
+    python -m sim.run -m experiment=policy_comparison                   # a study experiment
 
-Each run writes ``<results_dir>/<experiment>/<run_id>/`` (manifest.json + Parquet tables). In a
+Each run writes ``<results_dir>/<batch>/<run_id>/`` (manifest.json + Parquet tables). In a
 sweep (``-m``) a failing run is recorded in the sweep's ``index.parquet`` and the other runs go
 on; re-running the same command runs only what is missing or failed (docs/usage_sweeps.md).
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.config import (
     CONF_DIR,
     ConfigError,
+    check_experiment_overrides,
     check_override_keys,
     intervention_label,
     register_configs,
@@ -45,6 +47,7 @@ from sim.store import (
     update_index,
     write_run,
 )
+from sim.sweep import SweepSummary
 
 log = logging.getLogger("sim.run")
 # Mesa logs every step at INFO; Hydra sets the root logger to INFO
@@ -61,7 +64,7 @@ def run_id_for(cfg: DictConfig) -> str:
 
 
 def run_dir_for(cfg: DictConfig) -> Path:
-    return Path(cfg.results_dir) / str(cfg.experiment) / run_id_for(cfg)
+    return Path(cfg.results_dir) / str(cfg.batch) / run_id_for(cfg)
 
 
 def execute(cfg: DictConfig) -> Path:
@@ -100,7 +103,7 @@ def execute(cfg: DictConfig) -> Path:
     resolved = OmegaConf.to_container(cfg, resolve=True, enum_to_str=True)
     manifest = {
         "run_id": run_dir.name,
-        "experiment": cfg.experiment,
+        "batch": cfg.batch,
         "scenario": cfg.scenario.name,
         "intervention": intervention_label(cfg.intervention),
         "seed": int(cfg.seed),
@@ -186,52 +189,35 @@ def main(cfg: DictConfig) -> dict | None:
     return None
 
 
-EXPERIMENT_DIR = CONF_DIR / "experiment"
+SUMMARY_OVERRIDE = "hydra.callbacks.sweep.summary_file"
 
 
-def experiment_names() -> list[str]:
-    return sorted(p.stem for p in EXPERIMENT_DIR.glob("*.yaml"))
+def _with_override(args: list[str], override: str) -> list[str]:
+    """``args`` with ``override`` next to the other overrides.
 
-
-def _experiment_overrides(overrides: list[str]) -> list[str]:
-    """``experiment=NAME`` selects the study experiment config (as ``+experiment=NAME``).
-
-    ``experiment`` is both a config key (the results folder) and a config group
-    (conf/experiment/), so Hydra would refuse a plain ``experiment=...``; accept it for the
-    named experiments and explain the alternatives for anything else.
+    Hydra's argument parser takes the overrides as one group: placed after a flag, an override
+    that follows others would be refused.
     """
-    out = []
-    for item in overrides:
-        key, _, value = item.partition("=")
-        if key != "experiment":
-            out.append(item)
-            continue
-        names = experiment_names()
-        if value not in names:
-            raise ConfigError(
-                f"experiment={value!r} is not a study experiment; allowed: {', '.join(names)} "
-                f"(conf/experiment/). Other runs go to <results_dir>/baseline/; choose another "
-                f"folder with results_dir=..."
-            )
-        out.append(f"+experiment={value}")
-    return out
+    plain = [i for i, a in enumerate(args) if not a.startswith("-") and "=" in a]
+    at = plain[-1] + 1 if plain else 0
+    return [*args[:at], override, *args[at:]]
 
 
 def cli() -> None:
     args = sys.argv[1:]
     overrides = [a for a in args if not a.startswith("-")]
     try:
-        check_override_keys([o for o in overrides if not o.startswith("experiment=")])
-        rewritten = _experiment_overrides(overrides)
+        check_experiment_overrides(overrides)
+        check_override_keys(overrides)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
-    mapping = dict(zip(overrides, rewritten, strict=True))
-    sys.argv[1:] = [mapping.get(a, a) for a in args]
-    main()
-    from sim import sweep
-
-    summary, sweep.LAST_SWEEP = sweep.LAST_SWEEP, None
+    # the sweep callback (sim.sweep) writes its summary to a file this command names
+    with tempfile.TemporaryDirectory(prefix="sim-sweep-") as tmp:
+        summary_file = Path(tmp) / "summary.json"
+        sys.argv[1:] = _with_override(args, f"{SUMMARY_OVERRIDE}='{summary_file.as_posix()}'")
+        main()
+        summary = SweepSummary.read(summary_file)
     if summary is not None and summary.counts.get("failed"):
         errors = sorted({r.get("error", "?") for r in summary.failed})
         print(

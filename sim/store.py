@@ -2,8 +2,14 @@
 
 A run is written into a hidden temporary folder next to its final place and renamed when every
 file is complete, so a folder named like a run is always a finished run; a run killed half-way
-leaves only a ``.tmp`` folder, which loaders ignore and the next attempt removes. A finished run
-is never overwritten.
+leaves only a hidden temporary folder (``sim.atomic``'s name, ``.<name>.tmp-<pid>``), which loaders
+ignore and the next attempt removes. A finished run is never overwritten. Single files (the
+sweep index, failure records) are written with ``sim.atomic`` too.
+
+Runs go to ``<results_dir>/<batch>/<run_id>/``. Manifests written before the results-folder key
+was renamed from ``experiment`` to ``batch`` carry ``experiment`` instead (at the top level and in
+``config``); nothing reads that field, and ``config_hash`` ignores both names, so a run's id is
+the same under either.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 from importlib import metadata
@@ -19,9 +26,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.atomic import TMP_MARK, temporary_path, write_text, write_with
+
 TABLES = ("groups", "districts", "places")
 MANIFEST = "manifest.json"
 PACKAGES = ("mesa", "numpy", "pandas", "networkx", "scipy", "hydra-core", "omegaconf", "pyarrow")
+# where a run is written, not what it computes; "experiment" is the results-folder key's name in
+# manifests written before it became "batch" (excluded too, so their hashes stay reproducible)
+NOT_HASHED = ("results_dir", "run_id", "progress", "batch", "experiment")
 
 
 class ResultsError(RuntimeError):
@@ -30,11 +42,7 @@ class ResultsError(RuntimeError):
 
 def config_hash(resolved: dict) -> str:
     """Short stable hash of the settings that change results (not where they are written)."""
-    relevant = {
-        k: v
-        for k, v in resolved.items()
-        if k not in ("results_dir", "run_id", "progress", "experiment")
-    }
+    relevant = {k: v for k, v in resolved.items() if k not in NOT_HASHED}
     text = json.dumps(relevant, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
@@ -86,7 +94,7 @@ def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], manifest: dict) ->
             f"overwritten (delete it yourself or choose another run_id)"
         )
     run_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = run_dir.parent / f".{run_dir.name}.tmp-{os.getpid()}"
+    tmp = temporary_path(run_dir)  # a folder, renamed as a whole once complete
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir()
@@ -112,12 +120,27 @@ def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], manifest: dict) ->
     return run_dir
 
 
-def remove_stale_temporaries(run_dir: Path) -> None:
-    """Remove ``.tmp`` folders that killed attempts of this run left behind."""
-    run_dir = Path(run_dir)
-    if run_dir.parent.is_dir():
-        for stale in run_dir.parent.glob(f".{run_dir.name}.tmp-*"):
+def stale_temporaries(path: Path) -> list[Path]:
+    """Temporaries of ``path`` (``sim.atomic.temporary_path``, any process id) beside it.
+
+    Exactly that name: the temporary of run ``a`` is not mistaken for that of run ``a.x``.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        return []
+    pattern = re.compile(
+        rf"\.{re.escape(path.stem)}{re.escape(TMP_MARK)}\d+{re.escape(path.suffix)}"
+    )
+    return sorted(p for p in path.parent.iterdir() if pattern.fullmatch(p.name))
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove what killed writers of ``path`` (a run folder or a file) left behind."""
+    for stale in stale_temporaries(path):
+        if stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
 
 
 def read_manifest(run_dir: Path) -> dict:
@@ -149,7 +172,7 @@ def read_run(run_dir: Path, table: str = "groups") -> pd.DataFrame:
 
 # ---- sweeps: many runs in one folder ------------------------------------------------------------
 #
-# A sweep folder ``<results_dir>/<experiment>/`` holds one sub-folder per run, plus
+# A sweep folder ``<results_dir>/<batch>/`` holds one sub-folder per run, plus
 #   index.parquet   one row per run folder and per recorded failure (status, error), rebuilt from
 #                   the manifests and the failure records, written atomically;
 #   .failed/        one JSON record per run that raised (removed when the run later succeeds);
@@ -190,15 +213,6 @@ def check_sweep_dir(sweep_dir: Path | str) -> Path:
     return sweep_dir
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
-    with open(tmp, "w") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def record_failure(run_dir: Path, info: dict, error: BaseException | str) -> Path:
     """Write ``.failed/<run_id>.json`` for a run that raised; returns the record's path."""
     run_dir = Path(run_dir)
@@ -223,7 +237,7 @@ def record_failure(run_dir: Path, info: dict, error: BaseException | str) -> Pat
         **code_version(),
     }
     path = folder / f"{run_dir.name}.json"
-    _atomic_write_text(path, json.dumps(record, indent=2, default=str))
+    write_text(path, json.dumps(record, indent=2, default=str), fsync=True)
     return path
 
 
@@ -424,14 +438,10 @@ def _run_ids_on_disk(sweep_dir: Path) -> set[str]:
 
 def _replace_index(sweep_dir: Path, index: pd.DataFrame) -> Path:
     """Write ``index`` as the folder's ``index.parquet`` (caller holds the lock)."""
-    # writers hold the lock, so any temporary index here was left by a killed writer
-    for stale in sweep_dir.glob(f".{INDEX}.tmp-*"):
-        stale.unlink(missing_ok=True)
-    tmp = sweep_dir / f".{INDEX}.tmp-{os.getpid()}"
-    index.to_parquet(tmp, index=False)
     path = sweep_dir / INDEX
-    os.replace(tmp, path)
-    return path
+    # writers hold the lock, so any temporary index here was left by a killed writer
+    remove_stale_temporaries(path)
+    return write_with(path, lambda tmp: index.to_parquet(tmp, index=False))
 
 
 def read_index(sweep_dir: Path | str) -> pd.DataFrame:
@@ -458,7 +468,7 @@ def finished_runs(sweep_dir: Path | str, strict: bool = True) -> pd.DataFrame:
         raise ResultsError(
             f"sweep folder {sweep_dir} has no finished runs{what}; run a sweep into it first, "
             f"e.g. python -m sim.run -m results_dir={sweep_dir.parent} ... "
-            f"(sweep folders are <results_dir>/<experiment>)"
+            f"(sweep folders are <results_dir>/<batch>)"
         )
     return done
 

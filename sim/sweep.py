@@ -13,7 +13,12 @@ each, because all coordination goes through files:
   its row of the sweep's ``index.parquet`` after every job, so the index is right even after a
   kill (one row, not a rebuild: a rebuild reads every run's manifest);
 * at the end the launching process prints a summary and rebuilds each sweep folder's index;
-  ``sim.run.cli`` exits non-zero when a run failed.
+  it writes the summary (:class:`SweepSummary`) as JSON, atomically, to the callback's
+  ``summary_file`` when one is set. ``sim.run.cli`` sets it to a file in a fresh temporary folder
+  of its own (``hydra.callbacks.sweep.summary_file=...``), reads it once Hydra returns, and exits
+  non-zero when a run failed. A file named by the command, not a module-level variable: the
+  summary is handed over the same way whichever launcher ran the jobs, and a second sweep in the
+  same process cannot see the first one's.
 """
 
 from __future__ import annotations
@@ -23,12 +28,14 @@ import os
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
+
+from sim.atomic import write_text
 
 PROGRESS_FILE = "progress.jsonl"
 JOB_STATUSES = ("complete", "skipped", "failed")
@@ -36,15 +43,27 @@ JOB_STATUSES = ("complete", "skipped", "failed")
 
 @dataclass
 class SweepSummary:
-    """What the last sweep of this process did (read by ``sim.run.cli`` for the exit code)."""
+    """What a sweep did: jobs by status, the failed jobs' records, the sweep folders written."""
 
     total: int | None
     counts: dict[str, int] = field(default_factory=dict)
     failed: list[dict] = field(default_factory=list)
     sweep_dirs: list[Path] = field(default_factory=list)
 
+    def write(self, path: Path | str) -> Path:
+        """Write the summary as JSON, atomically (a reader never sees half a file)."""
+        data = {**asdict(self), "sweep_dirs": [str(d) for d in self.sweep_dirs]}
+        return write_text(path, json.dumps(data, indent=2, default=str))
 
-LAST_SWEEP: SweepSummary | None = None
+    @classmethod
+    def read(cls, path: Path | str) -> SweepSummary | None:
+        """The summary written to ``path``; None if there is none (the sweep did not end)."""
+        try:
+            data = json.loads(Path(path).read_text())
+        except FileNotFoundError:
+            return None
+        data["sweep_dirs"] = [Path(d) for d in data.get("sweep_dirs", [])]
+        return cls(**data)
 
 
 def count_jobs(config: DictConfig) -> int | None:
@@ -120,9 +139,12 @@ class SweepCallback(Callback):
     Picklable: the launchers ship it to their worker processes, where only ``on_job_end`` runs.
     """
 
-    def __init__(self, interval_s: float = 1.0, enabled: bool = True) -> None:
+    def __init__(
+        self, interval_s: float = 1.0, enabled: bool = True, summary_file: str | None = None
+    ) -> None:
         self.interval_s = float(interval_s)
         self.enabled = bool(enabled)
+        self.summary_file = summary_file  # where on_multirun_end writes the SweepSummary
         self._thread: threading.Thread | None = None
         self._stop: threading.Event | None = None
         self._state: dict[str, Any] = {}
@@ -134,13 +156,11 @@ class SweepCallback(Callback):
 
     # ---- in the launching process -----------------------------------------------------------
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        global LAST_SWEEP
         sweep_dir = Path(str(config.hydra.sweep.dir))
         sweep_dir.mkdir(parents=True, exist_ok=True)
         progress = sweep_dir / PROGRESS_FILE
         progress.unlink(missing_ok=True)  # a sweep started within the same second
         total = count_jobs(config)
-        LAST_SWEEP = SweepSummary(total=total)
         self._state = {"progress": progress, "total": total, "started": time.monotonic()}
         launcher = str(OmegaConf.select(config, "hydra.launcher._target_") or "?")
         launcher = launcher.rsplit(".", 1)[-1]
@@ -179,10 +199,12 @@ class SweepCallback(Callback):
         for sweep_dir in sweep_dirs:
             if sweep_dir.is_dir():
                 write_index(sweep_dir)
-        summary = LAST_SWEEP or SweepSummary(total=self._state.get("total"))
-        summary.counts = {s: sum(r.get("status") == s for r in records) for s in JOB_STATUSES}
-        summary.failed = [r for r in records if r.get("status") == "failed"]
-        summary.sweep_dirs = sweep_dirs
+        summary = SweepSummary(
+            total=self._state.get("total"),
+            counts={s: sum(r.get("status") == s for r in records) for s in JOB_STATUSES},
+            failed=[r for r in records if r.get("status") == "failed"],
+            sweep_dirs=sweep_dirs,
+        )
         where = ", ".join(str(d / "index.parquet") for d in sweep_dirs) or "-"
         print(
             f"[sweep] finished: {summary.counts['complete']} run, {summary.counts['skipped']} "
@@ -190,6 +212,8 @@ class SweepCallback(Callback):
             file=sys.stderr,
             flush=True,
         )
+        if self.summary_file:
+            summary.write(self.summary_file)
 
     # ---- in each job's process --------------------------------------------------------------
     def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:

@@ -66,6 +66,42 @@ def test_cli_writes_a_complete_readable_results_folder(finished_run):
     assert "results:" in proc.stdout
 
 
+@pytest.mark.parametrize(
+    ("override", "folder"),
+    [("batch=mine", "mine"), ("experiment=policy_comparison", "policy_comparison")],
+)
+def test_batch_names_the_results_folder_and_leaves_the_run_id_alone(
+    finished_run, override, folder, tmp_path
+):
+    """``batch`` is where runs go (an experiment config sets it); the same settings keep the
+    same run id, whatever the folder."""
+    _, run_dir, _ = finished_run
+    # the experiment config also sets households_per_agent and progress; the command line wins
+    proc = run_cli(*FAST, "seed=3", "progress=true", override, f"results_dir={tmp_path}")
+    assert proc.returncode == 0, proc.stderr
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == [folder]
+    runs = list((tmp_path / folder).iterdir())
+    assert [p.name for p in runs] == [run_dir.name]
+    manifest = json.loads((runs[0] / "manifest.json").read_text())
+    assert manifest["batch"] == folder and manifest["config"]["batch"] == folder
+    assert "experiment" not in manifest["config"]  # a config group, not a key
+
+
+def test_the_summary_file_override_joins_the_other_overrides():
+    from sim.run import _with_override
+
+    assert _with_override(["-m", "a=1", "b=2", "--cfg", "job"], "x=0") == [
+        "-m",
+        "a=1",
+        "b=2",
+        "x=0",
+        "--cfg",
+        "job",
+    ]
+    # no overrides yet: first, so that a flag with an optional value (--info) does not take it
+    assert _with_override(["--info"], "x=0") == ["x=0", "--info"]
+
+
 def test_finished_run_is_not_overwritten(finished_run):
     out, run_dir, _ = finished_run
     stamp = os.stat(run_dir / "manifest.json").st_mtime_ns
@@ -124,13 +160,13 @@ def test_config_errors_name_the_problem_and_exit_non_zero(override, expected, tm
 
 
 def test_missing_data_file_gives_a_clear_error(tmp_path, monkeypatch):
-    import sim.region as region
+    import sim.datasets as datasets
 
-    region.load_districts.cache_clear()
-    monkeypatch.setattr(region, "DATA_DIR", tmp_path)
-    with pytest.raises(region.DataError, match="data file missing: .*districts.csv"):
-        region.load_districts()
-    region.load_districts.cache_clear()
+    datasets.load_districts.cache_clear()
+    monkeypatch.setattr(datasets, "DATA_DIR", tmp_path)
+    with pytest.raises(datasets.DataError, match="data file missing: .*districts.csv"):
+        datasets.load_districts()
+    datasets.load_districts.cache_clear()
 
 
 def test_results_are_parquet_with_snake_case_columns(finished_run):

@@ -3,6 +3,7 @@ clear errors for folders that are not sweeps or hold corrupt runs."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import warnings
 import pandas as pd
 import pytest
 
+from sim.atomic import temporary_path
 from sim.store import (
     ResultsError,
     build_index,
@@ -18,6 +20,8 @@ from sim.store import (
     load,
     read_run,
     record_failure,
+    remove_stale_temporaries,
+    stale_temporaries,
     update_index,
     write_index,
 )
@@ -202,3 +206,21 @@ def test_store_command_reports_status_and_exit_code(sweep, tmp_path):
     missing = status(tmp_path / "missing")
     assert missing.returncode == 2 and "does not exist" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_stale_temporaries_are_those_of_the_one_scheme_and_only_of_that_path(tmp_path):
+    """``sim.atomic``'s temporary names, left by killed writers, are found for any process id;
+    another run's temporary whose name starts alike is not touched."""
+    run = tmp_path / "a"
+    index = tmp_path / "index.parquet"
+    mine = [tmp_path / ".a.tmp-123", tmp_path / ".a.tmp-4", tmp_path / ".index.tmp-77.parquet"]
+    others = [tmp_path / ".a.tmp-123.x", tmp_path / ".ab.tmp-1", tmp_path / ".index.tmp-7.csv"]
+    for path in [*mine, *others]:
+        path.mkdir() if path.name.startswith(".a") else path.write_text("")
+    assert temporary_path(run).name == f".a.tmp-{os.getpid()}"
+    assert stale_temporaries(run) == sorted(mine[:2])
+    assert stale_temporaries(index) == [mine[2]]
+    assert stale_temporaries(tmp_path / "a.x") == [others[0]]
+    remove_stale_temporaries(run)
+    remove_stale_temporaries(index)
+    assert sorted(tmp_path.iterdir()) == sorted(others)

@@ -4,6 +4,7 @@ study experiment configs."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -15,7 +16,7 @@ import pandas as pd
 import pytest
 
 from sim.store import is_finished, load, read_index
-from sim.sweep import count_jobs, progress_line
+from sim.sweep import PROGRESS_FILE, SweepCallback, SweepSummary, count_jobs, progress_line
 from tests.conftest import ROOT, run_cli
 
 TINY = ["region=small", "households_per_agent=50", "end=2026Q4"]
@@ -185,17 +186,58 @@ def test_a_failed_run_is_retried_and_a_finished_one_is_not(tmp_path):
     assert not (sweep_dir / ".failed" / "b.json").exists()
 
 
+def test_the_sweep_summary_is_handed_over_in_the_file_the_command_names(tmp_path):
+    """The callback writes what the sweep did to ``summary_file`` (``sim.run.cli`` names a fresh
+    temporary one and reads it for its message and exit code); without one it writes nothing."""
+    from omegaconf import OmegaConf
+
+    hydra_dir = tmp_path / "multirun"
+    config = OmegaConf.create(
+        {
+            "hydra": {
+                "sweep": {"dir": str(hydra_dir)},
+                "sweeper": {"_target_": "some.OtherSweeper"},  # not counted: total unknown
+                "launcher": {"_target_": "some.Launcher"},
+                "overrides": {"task": []},
+            }
+        }
+    )
+    records = [
+        {"status": "complete", "run_dir": str(tmp_path / "a" / "r1")},
+        {"status": "failed", "run_dir": str(tmp_path / "a" / "r2"), "error": "ValueError: x"},
+        {"status": "skipped", "run_dir": str(tmp_path / "b" / "r3")},
+    ]
+    summary_file = tmp_path / "private" / "summary.json"
+    for target in (summary_file, None):
+        callback = SweepCallback(enabled=False, summary_file=target and str(target))
+        callback.on_multirun_start(config)
+        (hydra_dir / PROGRESS_FILE).write_text("".join(f"{json.dumps(r)}\n" for r in records))
+        callback.on_multirun_end(config)
+    summary = SweepSummary.read(summary_file)
+    assert summary == SweepSummary(
+        total=None,
+        counts={"complete": 1, "skipped": 1, "failed": 1},
+        failed=[records[1]],
+        sweep_dirs=[tmp_path / "a", tmp_path / "b"],
+    )
+    assert sorted(p.name for p in hydra_dir.iterdir()) == [PROGRESS_FILE]  # nothing else
+    assert SweepSummary.read(tmp_path / "nowhere.json") is None  # a sweep that did not end
+    assert not [p for p in summary_file.parent.iterdir() if ".tmp-" in p.name]
+
+
 @pytest.mark.parametrize(
-    ("args", "expected"),
+    ("args", "expected", "code"),
     [
-        (["scenario=baseline,nonsense"], "strong_decline"),  # Hydra lists the scenarios
-        (["experiment=nonsense"], "allowed: coal_exit_variants"),
-        (["seed=range(2)", "model.firm.nonsense=1"], "allowed:"),
+        (["scenario=baseline,nonsense"], "strong_decline", 1),  # Hydra lists the scenarios
+        (["experiment=nonsense"], "allowed: coal_exit_variants", 2),
+        (["experiment=policy_comparison,nonsense"], "experiment=nonsense is not a study", 2),
+        (["+experiment=policy_comparison"], "with experiment=policy_comparison (without '+'", 2),
+        (["seed=range(2)", "model.firm.nonsense=1"], "allowed:", 2),
     ],
 )
-def test_bad_sweep_input_is_refused_with_a_clear_message(args, expected, tmp_path):
+def test_bad_sweep_input_is_refused_with_a_clear_message(args, expected, code, tmp_path):
     proc = run_cli("-m", *TINY, *args, f"results_dir={tmp_path}")
-    assert proc.returncode != 0
+    assert proc.returncode == code
     assert expected in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not list(tmp_path.rglob("manifest.json"))
@@ -218,10 +260,11 @@ def test_experiment_configs_define_their_sweep(name):
     register_configs()
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        cfg = compose("config", overrides=[f"+experiment={name}"], return_hydra_config=True)
-        job = compose("config", overrides=[f"+experiment={name}"])
+        cfg = compose("config", overrides=[f"experiment={name}"], return_hydra_config=True)
+        job = compose("config", overrides=[f"experiment={name}"])
     GlobalHydra.instance().clear()
-    assert cfg.experiment == name and job.experiment == name
+    assert cfg.hydra.runtime.choices.experiment == name
+    assert cfg.batch == name and job.batch == name  # its runs go to <results_dir>/<name>/
     sizes = EXPERIMENTS[name]
     assert count_jobs(cfg) == sizes["scenario"] * sizes["intervention"] * sizes["seed"]
     assert cfg.hydra.sweeper.params.seed == f"range({sizes['seed']})"
@@ -283,3 +326,14 @@ def test_the_sweeper_composes_one_job_per_structure_and_checks_every_value(sweep
         sweeper.validate_batch_is_legal([["seed=0"], ["model.firm.nonsense=1"]])
     with pytest.raises(ConfigCompositionException, match="nonsense"):
         sweeper.validate_batch_is_legal([["scenario=baseline"], ["scenario=nonsense"]])
+
+
+def test_the_sweeper_composes_an_experiment_choice_and_checks_batch_as_a_value(sweeper):
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    sweeper, composed = sweeper
+    parsed = OverridesParser.create().parse_overrides(["experiment=policy_comparison", "batch=a"])
+    assert [sweeper._is_plain(o) for o in parsed] == [False, True]  # a group, a plain key
+    grid = [["experiment=policy_comparison", f"seed={i}", "batch=a"] for i in range(3)]
+    sweeper.validate_batch_is_legal(grid)
+    assert composed == [grid[0]]

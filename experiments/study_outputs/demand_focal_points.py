@@ -1,0 +1,93 @@
+"""Output 3, demand focal points: places ranked by unmet demand in the milestone years (mapped
+for the base and last year), and unmet demand per trade group ranked by district and settlement
+type (the model records unmet demand per trade group by area, per place only in total)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from experiments.study_outputs.common import (
+    RUN,
+    Figures,
+    StudyOutput,
+    Sweep,
+    Tables,
+    milestone_years,
+    yearly,
+)
+from sim.analysis import figures as fig
+from sim.analysis.comparison import Comparison
+from sim.analysis.statistics import seed_means
+from sim.datasets import load_places
+
+
+def demand_focal_points(s: Sweep) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Places ranked by unmet demand, and unmet demand per trade group ranked by area."""
+    years = milestone_years(s)
+    per_run = yearly(s.places, ["place_id"], [], ["unmet_demand_eur", "demand_eur"], years)
+    places = seed_means(per_run, [*RUN, "place_id", "year"], ["unmet_demand_eur", "demand_eur"])
+    places["unmet_share_pct"] = (
+        100 * places["unmet_demand_eur"] / places["demand_eur"].replace(0, np.nan)
+    )
+    places["rank"] = (
+        places.groupby([*RUN, "year"])["unmet_demand_eur"]
+        .rank(ascending=False, method="first")
+        .astype(int)
+    )
+    info = s.places[["place_id", "district_id", "settlement_type"]].drop_duplicates("place_id")
+    coords = load_places()[["place_id", "name", "lat", "lon", "population"]]
+    places = places.merge(info, on="place_id").merge(coords, on="place_id")
+    places = places.sort_values([*RUN, "year", "rank"], ignore_index=True)
+    first = [*RUN, "year", "rank", "place_id", "name", "district_id", "settlement_type"]
+    places = places[first + [c for c in places.columns if c not in first]]
+
+    by = ["trade_group", "district_id", "settlement_type"]
+    per_run = yearly(s.groups, by, [], ["unmet_demand_eur", "demand_eur"], years)
+    groups = seed_means(per_run, [*RUN, *by, "year"], ["unmet_demand_eur", "demand_eur"])
+    groups["unmet_share_pct"] = (
+        100 * groups["unmet_demand_eur"] / groups["demand_eur"].replace(0, np.nan)
+    )
+    groups["rank_in_trade_group"] = (
+        groups.groupby([*RUN, "year", "trade_group"])["unmet_demand_eur"]
+        .rank(ascending=False, method="first")
+        .astype(int)
+    )
+    groups = groups.sort_values(
+        [*RUN, "year", "trade_group", "rank_in_trade_group"], ignore_index=True
+    )
+    return s.stamped(places), s.stamped(groups)
+
+
+def draw_demand_focal_points(s: Sweep, t: Tables, c: Comparison | None, out: Path) -> Figures:
+    """Maps of unmet demand per place, per scenario, in the base year and the last year."""
+    ref = s.reference_intervention()
+    places = t["03_demand_focal_points_places"]
+    written = {}
+    for scen in sorted(places["scenario"].unique()):
+        for year in sorted({s.base_year, s.last_year}):
+            part = places[
+                (places["scenario"] == scen)
+                & (places["intervention"] == ref)
+                & (places["year"] == year)
+            ]
+            name = f"03_demand_focal_points__{scen}__{year}"
+            written[name] = fig.level_map(
+                part,
+                "unmet_demand_eur",
+                "unmet demand [EUR/year]",
+                f"Demand focal points {year}: {scen}, {ref} (labels: top 8 places)",
+                s.caption,
+                out / f"{name}.png",
+            )
+    return written
+
+
+OUTPUT = StudyOutput(
+    tables=("03_demand_focal_points_places", "03_demand_focal_points_trade_groups"),
+    compute=lambda s, c: demand_focal_points(s),
+    draw=draw_demand_focal_points,
+    figures=("03_demand_focal_points__{scenario}__{year}.png",),
+)

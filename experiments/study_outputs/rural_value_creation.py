@@ -1,0 +1,69 @@
+"""Output 2, rural value creation: rural value added per district (and ``all``), its share of
+the district's crafts and its change against the base year; one bar figure for the last year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from experiments.study_outputs.common import RUN, Figures, StudyOutput, Sweep, Tables, yearly
+from sim.analysis import figures as fig
+from sim.analysis.comparison import Comparison
+from sim.analysis.statistics import seed_means
+
+
+def rural_value_creation(s: Sweep) -> pd.DataFrame:
+    g = s.groups.assign(
+        rural_value_added_eur=s.groups["value_added_eur"].where(
+            s.groups["settlement_type"] == "rural", 0.0
+        )
+    )
+    flows = ["rural_value_added_eur", "value_added_eur"]
+    per_run = yearly(g, ["district_id"], [], flows)
+    region = per_run.groupby(["run_id", *RUN, "seed", "year"])[flows].sum().reset_index()
+    per_run = pd.concat([per_run, region.assign(district_id="all")], ignore_index=True)
+    per_run["rural_share_pct"] = (
+        100 * per_run["rural_value_added_eur"] / per_run["value_added_eur"].replace(0, np.nan)
+    )
+    base = per_run[per_run["year"] == s.base_year].set_index(["run_id", "district_id"])
+    base_va = per_run.set_index(["run_id", "district_id"]).index.map(base["rural_value_added_eur"])
+    change = f"rural_change_vs_{s.base_year}_pct"
+    per_run[change] = 100 * (
+        per_run["rural_value_added_eur"].to_numpy() / np.where(base_va > 0, base_va, np.nan) - 1
+    )
+    out = seed_means(
+        per_run, [*RUN, "district_id", "year"], [*flows, "rural_share_pct", change]
+    ).rename(columns={"value_added_eur": "district_value_added_eur"})
+    return s.stamped(out)
+
+
+def draw_rural_value_creation(s: Sweep, t: Tables, c: Comparison | None, out: Path) -> Figures:
+    """Change of rural value added against the base year, per district and arm."""
+    table = t["02_rural_value_creation"]
+    change = f"rural_change_vs_{s.base_year}_pct"
+    part = table[table["year"] == s.last_year].assign(
+        arm=lambda d: d["scenario"] + " / " + d["intervention"]
+    )
+    name = "02_rural_value_creation"
+    path = fig.bars(
+        part,
+        "district_id",
+        "arm",
+        change,
+        f"rural craft value added {s.last_year} vs {s.base_year} [%]",
+        "Rural value creation: change against the base year",
+        s.caption,
+        out / f"{name}.png",
+        err=(f"{change}_ci_low", f"{change}_ci_high"),
+    )
+    return {name: path}
+
+
+OUTPUT = StudyOutput(
+    tables=("02_rural_value_creation",),
+    compute=lambda s, c: (rural_value_creation(s),),
+    draw=draw_rural_value_creation,
+    figures=("02_rural_value_creation.png",),
+)
