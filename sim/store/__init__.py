@@ -1,0 +1,73 @@
+"""Results on disk: run folders (:mod:`sim.store.runs`) and sweep folders with their index
+(:mod:`sim.store.sweeps`); ``python -m sim.store SWEEP_DIR`` reports a sweep's status.
+
+The names below are the store's public API; import them from ``sim.store``.
+"""
+
+from sim.store.runs import (
+    MANIFEST,
+    NOT_HASHED,
+    PACKAGES,
+    TABLES,
+    ResultsError,
+    code_version,
+    config_hash,
+    is_finished,
+    package_versions,
+    read_manifest,
+    read_run,
+    remove_stale_temporaries,
+    stale_temporaries,
+    write_run,
+)
+from sim.store.sweeps import (
+    FAILED_DIR,
+    INDEX,
+    RUN_COLUMNS,
+    STATUSES,
+    build_index,
+    check_sweep_dir,
+    clear_failure,
+    finished_runs,
+    is_run_folder,
+    list_sweeps,
+    load,
+    read_failures,
+    read_index,
+    record_failure,
+    update_index,
+    write_index,
+)
+
+__all__ = [
+    "FAILED_DIR",
+    "INDEX",
+    "MANIFEST",
+    "NOT_HASHED",
+    "PACKAGES",
+    "RUN_COLUMNS",
+    "STATUSES",
+    "TABLES",
+    "ResultsError",
+    "build_index",
+    "check_sweep_dir",
+    "clear_failure",
+    "code_version",
+    "config_hash",
+    "finished_runs",
+    "is_finished",
+    "is_run_folder",
+    "list_sweeps",
+    "load",
+    "package_versions",
+    "read_failures",
+    "read_index",
+    "read_manifest",
+    "read_run",
+    "record_failure",
+    "remove_stale_temporaries",
+    "stale_temporaries",
+    "update_index",
+    "write_index",
+    "write_run",
+]
