@@ -29,6 +29,19 @@ CASES: dict[str, tuple[str, ...]] = {
         ALL_LEVERS,
     ),
     "full_coarse": ("households_per_agent=50", "end=2025Q4", "progress=false"),
+    # the other scenario branches: coal exit three years early, the low population variant,
+    # no funds and no energy transition (their switched-off paths)
+    "small_early_exit_no_funds": (
+        "region=small",
+        "households_per_agent=20",
+        "end=2026Q4",
+        "progress=false",
+        "scenario=early_exit",
+        "scenario.demography.variant=official_low",
+        "scenario.structural_funds.enabled=false",
+        "scenario.energy_transition.enabled=false",
+        "intervention=[rural_hubs,local_procurement]",
+    ),
 }
 
 
@@ -43,10 +56,10 @@ def reference_path(case: str, table: str) -> Path:
     return GOLDEN_DIR / f"{case}__{table}.parquet"
 
 
-def write_references() -> list[Path]:
+def write_references(cases: list[str] | None = None) -> list[Path]:
     GOLDEN_DIR.mkdir(exist_ok=True)
     written = []
-    for case in CASES:
+    for case in cases or list(CASES):
         for table, frame in run_case(case).items():
             path = reference_path(case, table)
             frame.to_parquet(path, index=False)
@@ -55,6 +68,7 @@ def write_references() -> list[Path]:
 
 
 if __name__ == "__main__":
-    for p in write_references():
+    # python tests/golden_cases.py [CASE ...]: all cases, or only the ones named
+    for p in write_references(sys.argv[1:] or None):
         print(p)
     sys.exit(0)
