@@ -47,10 +47,15 @@ def _override(overrides: list[str], key: str, default: str) -> str:
 
 
 def _sweep_dir(overrides: list[str], experiment: str) -> Path:
-    """Where the sweep's runs go: ``<results_dir>/<batch>``, the batch named after the
-    experiment unless ``batch=`` is given."""
+    """Where the sweep's runs go: ``<results_dir>/<batch>``, with the batch the experiment's
+    config sets (``conf/experiment/<name>.yaml``) unless ``batch=`` is given."""
+    from omegaconf import OmegaConf
+
+    from sim.config import CONF_DIR
+
+    own = OmegaConf.load(CONF_DIR / "experiment" / f"{experiment}.yaml").get("batch", experiment)
     return Path(_override(overrides, "results_dir", "results")) / _override(
-        overrides, "batch", experiment
+        overrides, "batch", str(own)
     )
 
 

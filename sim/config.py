@@ -113,7 +113,9 @@ INTERVENTIONS = tuple(InterventionConfig.__dataclass_fields__)
 
 def active_interventions(intervention: Any) -> list[str]:
     """Names of the enabled interventions, in a fixed order ('none' when empty)."""
-    return [n for n in INTERVENTIONS if intervention[n].enabled]
+    # the registry, not INTERVENTIONS: a lever registered after this module was imported
+    # (a plug-in, a test) is named in labels and run ids too
+    return [n for n in lever_classes() if n in intervention and intervention[n].enabled]
 
 
 def intervention_label(intervention: Any) -> str:

@@ -26,6 +26,7 @@ from sim.agents.household import Households
 from sim.agents.transfer import TransferInstitution, advise_all, create_institutions
 from sim.datasets import load_state_crafts, load_trade_groups
 from sim.demand import CraftDemand, population_shares
+from sim.interventions import lever_classes
 from sim.interventions.active import Interventions
 from sim.interventions.base import CostLedger, LeverContext
 from sim.labour import LabourMarket
@@ -33,15 +34,23 @@ from sim.market import Market
 from sim.metrics import QuarterFlows, Recorder
 from sim.randomness import RandomStreams
 from sim.region import build_region
+from sim.scenarios import SCENARIO_ORDER
 from sim.scenarios.base import DemandParts
 from sim.scenarios.coal_exit import CoalExit
 from sim.scenarios.demography import Demography
 from sim.scenarios.energy_transition import EnergyTransition
 from sim.scenarios.structural_funds import StructuralFunds
-from sim.vocabulary import STARTUPS, TRADE_GROUPS, format_quarter, parse_quarter
+from sim.vocabulary import CLOSURE_EVENTS, STARTUPS, TRADE_GROUPS, format_quarter, parse_quarter
 
 if TYPE_CHECKING:  # the schema is the config layer's; the model only reads the values
     from sim.config import Config
+
+
+def lever_params(section, params_class):
+    """A lever's config section as its typed ``Params`` dataclass."""
+    if isinstance(section, DictConfig):
+        return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(params_class), section))
+    return section
 
 
 class UseNamedStreams:
@@ -94,9 +103,11 @@ class RegionModel(mesa.Model):
     def __init__(self, cfg: DictConfig | Config) -> None:
         cfg = cfg if isinstance(cfg, DictConfig) else OmegaConf.structured(cfg)
         super().__init__(rng=int(cfg.seed))
-        # all randomness comes from the named streams; Mesa's own generators are disabled
+        # all randomness comes from the named streams; Mesa's own generators are disabled, in
+        # the model and in the agent registry it built already (``model.agents.shuffle()``)
         self.rng = UseNamedStreams("rng")
         self.random = UseNamedStreams("random")
+        self._all_agents.random = self.random
         self.cfg = cfg
         # typed parameters (plain dataclasses): components never see the DictConfig
         self.params = OmegaConf.to_object(cfg.model)
@@ -175,11 +186,17 @@ class RegionModel(mesa.Model):
             scenario.structural_funds, districts, region.place_district, place_share_in_district
         )
         self.energy = EnergyTransition(scenario.energy_transition, self.start_quarter)
-        self.scenarios = (self.demography, self.coal, self.funds, self.energy)
+        by_name = {s.name: s for s in (self.demography, self.coal, self.funds, self.energy)}
+        self.scenarios = tuple(by_name[name] for name in SCENARIO_ORDER)
         create_institutions(self, region, self.firms, mp.transfer)
         self.household_stats = self.households.summary()
+        levers = lever_classes()
         self.interventions = Interventions(
-            cfg.intervention,
+            {
+                name: lever_params(cfg.intervention[name], cls.Params)
+                for name, cls in levers.items()
+                if name in cfg.intervention and cfg.intervention[name].enabled
+            },
             LeverContext(
                 region=region,
                 firms=self.firms,
@@ -309,9 +326,7 @@ class RegionModel(mesa.Model):
         s.events = self.lifecycle.succession_and_exits(
             q, self.recently_advised(q), self.interventions.support_succession
         )
-        gone = np.concatenate(
-            [rows for name, rows in s.events.items() if name.startswith("closures_")]
-        )
+        gone = np.concatenate([s.events.get(name, []) for name in CLOSURE_EVENTS]).astype(int)
         self.cooperation.leave(gone)
         s.events[STARTUPS] = self.lifecycle.startups(
             q, s.demand.total, s.cleared["unmet"], s.labour["pool_left"]

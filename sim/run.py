@@ -119,6 +119,8 @@ def execute(cfg: DictConfig) -> Path:
         "quarters": model.n_quarters,
         "firms_at_start": int(tables["groups"].query("quarter == @cfg.start")["firms"].sum()),
         "households_agents_at_end": len(model.households.table),
+        # per active lever: its cost over the run and what it did (cases, vouchers, hubs)
+        "levers": model.interventions.summary(),
     }
     write_run(run_dir, tables, manifest)
     log.info("results written to %s (%.1f s)", run_dir, wall)

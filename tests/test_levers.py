@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 from omegaconf import OmegaConf, open_dict
 
+from sim.config import intervention_label
 from sim.interventions import lever_classes, register_lever, unregister_lever
 from sim.interventions.base import Lever, LeverParams
 from sim.model import RegionModel
+from sim.scenarios import SCENARIO_ORDER
 from tests.conftest import small_config
 
 GRANT_EUR = 1_000.0
@@ -65,6 +67,37 @@ def test_a_registered_lever_acts_and_books_its_cost_without_touching_the_model(e
     # and its effect: firms are more innovative than in the paired run without it
     innovation = arm["groups"]["innovation_mean"].mean()
     assert innovation > base["groups"]["innovation_mean"].mean() + 0.1
+    # it owns its cost over the run (the manifest's "levers") and names the run
+    assert model.interventions.summary() == {"expert_days": {"cost_eur": GRANT_EUR * 3 * 4}}
+    assert intervention_label(model.cfg.intervention) == "expert_days"
+
+
+def test_a_lever_name_is_registered_once(expert_days):
+    clash = type("Clash", (ExpertDays,), {})
+    with pytest.raises(ValueError, match="exists already"):
+        register_lever(clash)
+    register_lever(ExpertDays)  # the same class again is harmless
+
+
+@pytest.mark.parametrize("name", [n for n in lever_classes() if n != "expert_days"])
+def test_each_shipped_lever_is_selected_by_its_config_group(name):
+    from sim.config import active_interventions, load_config
+
+    cfg = load_config(["region=small", f"intervention={name}"])
+    assert active_interventions(cfg.intervention) == [name]
+
+
+def test_lever_results_are_kept_in_the_summary():
+    cfg = small_config("end=2025Q4", "intervention=[innovation_transfer,succession_support]")
+    model = RegionModel(cfg)
+    model.run()
+    summary = model.interventions.summary()
+    assert list(summary) == ["innovation_transfer", "succession_support"]
+    it, ss = summary["innovation_transfer"], summary["succession_support"]
+    assert it["vouchers_issued"] == 4 * 15  # 2 M EUR x 30 % / 10,000 EUR a voucher / 4
+    assert it["cost_eur"] == pytest.approx(4 * (2e6 * 0.7 / 4) + it["vouchers_issued"] * 10_000)
+    assert 0 < ss["cases_supported"] <= 4 * 25  # at most 1.5 M EUR / 15,000 EUR a year
+    assert ss["cost_eur"] == pytest.approx(ss["cases_supported"] * 15_000)
 
 
 def test_every_shipped_lever_has_a_config_file_and_a_params_schema():
@@ -82,7 +115,16 @@ def test_mesa_shared_generators_are_disabled_with_a_clear_message():
         model.rng.random()
     with pytest.raises(RuntimeError, match="streams.for_quarter"):
         model.random.random()
+    with pytest.raises(RuntimeError, match="named streams"):
+        model.agents.shuffle()  # Mesa's registry draws from model.random too
+    with pytest.raises(RuntimeError, match="named streams"):
+        model.agents_by_type[type(model.institutions[0])].shuffle_do("add_advisors", 0.0)
     # the named streams work and are the same for the same seed and name
     a = model.streams.for_quarter("x", 3).random(3)
     b = RegionModel(small_config("end=2025Q1")).streams.for_quarter("x", 3).random(3)
     assert np.array_equal(a, b)
+
+
+def test_scenarios_act_in_the_declared_order():
+    model = RegionModel(small_config("end=2025Q1"))
+    assert tuple(s.name for s in model.scenarios) == SCENARIO_ORDER

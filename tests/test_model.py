@@ -190,3 +190,68 @@ def test_cooperation_network_mirrors_live_firms(small_run):
     assert net.graph.number_of_edges() == len(net.edges)
     assert t.alive[net.edges].all()
     assert net.mean_degree() > 1.0
+
+
+def _writers_named(module_path: str, table: str) -> dict[str, list[str]]:
+    """column -> the method names its comment in the table's definition lists."""
+    import re
+
+    from tests.conftest import ROOT
+
+    text = (ROOT / module_path).read_text(encoding="utf-8")
+    body = text.split(f"{table} = {{", 1)[1].split("\n}", 1)[0]
+    out = {}
+    for col, comment in re.findall(r'^\s*"(\w+)": [\w.]+,\s*#\s*([^:\n]*)', body, re.M):
+        # the writers are the names before any ":" remark, without "(...)" remarks
+        writers = re.sub(r"\([^)]*\)", "", comment.split(":")[0])
+        out[col] = re.findall(r"\b([a-z_]+)\b", writers)
+    return out
+
+
+@pytest.mark.parametrize(
+    "module_path,table,owner",
+    [
+        ("sim/agents/craft_firm.py", "FIRM_COLUMNS", "CraftFirms"),
+        ("sim/agents/household.py", "HOUSEHOLD_COLUMNS", "Households"),
+    ],
+)
+def test_every_column_names_writers_that_exist(module_path, table, owner):
+    from sim.agents import craft_firm, household
+    from sim.agents.firms import CraftFirms
+    from sim.agents.household import Households
+
+    columns = {
+        "FIRM_COLUMNS": craft_firm.FIRM_COLUMNS,
+        "HOUSEHOLD_COLUMNS": household.HOUSEHOLD_COLUMNS,
+    }
+    cls = {"CraftFirms": CraftFirms, "Households": Households}[owner]
+    named = _writers_named(module_path, table)
+    assert set(named) == set(columns[table]), "every column documents its writers"
+    missing = {c: w for c, ws in named.items() for w in ws if not callable(getattr(cls, w, None))}
+    assert not missing, f"writers named in {table} that {owner} lacks: {missing}"
+
+
+def test_no_module_but_the_owner_writes_a_table_column():
+    """A column is assigned only in its owner's module (firms.py, household.py)."""
+    import re
+
+    from sim.agents.craft_firm import FIRM_COLUMNS
+    from sim.agents.household import HOUSEHOLD_COLUMNS
+    from tests.conftest import ROOT
+
+    owners = {
+        **{c: {"sim/agents/firms.py"} for c in FIRM_COLUMNS},
+        **{c: {"sim/agents/household.py"} for c in HOUSEHOLD_COLUMNS},
+    }
+    # names in both tables (place, district): either owner
+    for c in set(FIRM_COLUMNS) & set(HOUSEHOLD_COLUMNS):
+        owners[c] = {"sim/agents/firms.py", "sim/agents/household.py"}
+    write = re.compile(r"\.(\w+)\[[^\]\n]*\]\s*(?:[-+*/]|)=(?!=)")
+    offenders = []
+    for path in (ROOT / "sim").rglob("*.py"):
+        rel = str(path.relative_to(ROOT))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for col in write.findall(line):
+                if col in owners and rel not in owners[col]:
+                    offenders.append(f"{rel}:{n}: {line.strip()}")
+    assert not offenders, "columns written outside their owner:\n" + "\n".join(offenders)

@@ -14,37 +14,33 @@ import numpy as np
 from sim.agents.table import ColumnTable
 from sim.vocabulary import RURAL, SUCCESSION_ROUTES
 
-# column -> dtype. The comment after each column names its one writer (module.function); every
-# other module reads it. "firms" is sim/agents/firms.py, "workforce" sim/agents/firm_workforce.py,
-# "lifecycle" sim/agents/firm_lifecycle.py. Other components change a firm only by calling
-# these writers (e.g. an institution's advice calls ``CraftFirms.advise``).
+# column -> dtype. The comment after each column names the ``CraftFirms`` methods
+# (sim/agents/firms.py) that write it, its only writers; every other module reads the table and
+# changes a firm by calling them (``tests/test_model.py`` checks both).
 FIRM_COLUMNS = {
-    "alive": bool,  # firms.add, firms.close
-    "place": np.int32,  # firms.add
-    "district": np.int16,  # firms.add
-    "settlement": np.int8,  # firms.add (settlement code, sim.vocabulary)
-    "group": np.int8,  # firms.add
-    # persons employed incl. the working owner, excl. apprentices: workforce.adjust_labour
-    # (hires, leavers, shedding) and workforce.train (retained completers)
-    "staff": np.int32,
-    "apprentices": np.int32,  # firms.add, workforce.train
-    "owner_age": np.float32,  # firms.add, firms.age_owners, lifecycle (successor's age)
-    "retirement_age": np.float32,  # firms.add, lifecycle (successor's retirement age)
-    "productivity": np.float64,  # firms.add: base turnover per person and quarter at innov. 0
-    # 0..1: firms.advise (institutions), firms.learn (levers), firms.spill_over (network),
-    # firms.age_owners (decay) -- all in firms.py
-    "innovation": np.float64,
-    "wage": np.float64,  # firms.add: cost per employee and quarter
-    "price": np.float64,  # firms.set_prices: price level relative to the base year (1.0)
-    "capacity_bonus": np.float64,  # firms.grant_capacity_bonus: extra output share (hubs)
-    "cash": np.float64,  # firms.add, firms.book
-    "loss_quarters": np.int16,  # firms.book
-    "orders": np.float64,  # firms.book: demand addressed to the firm last quarter
-    "revenue": np.float64,  # firms.book
-    "value_added": np.float64,  # firms.book
-    "advised_quarter": np.int32,  # firms.add (-1), firms.advise: last quarter of advice
-    "founded_quarter": np.int32,  # firms.add
-    "closed_quarter": np.int32,  # firms.add (-1), firms.close
+    "alive": bool,  # found, close
+    "place": np.int32,  # found
+    "district": np.int16,  # found
+    "settlement": np.int8,  # found (settlement code, sim.vocabulary)
+    "group": np.int8,  # found
+    # persons employed incl. the working owner, excl. apprentices
+    "staff": np.int32,  # found, change_staff, train_apprentices (retained completers)
+    "apprentices": np.int32,  # found, train_apprentices
+    "owner_age": np.float32,  # found, age_owners, hand_over (the successor's age)
+    "retirement_age": np.float32,  # found, hand_over
+    "productivity": np.float64,  # found: base turnover per person and quarter at innovation 0
+    "innovation": np.float64,  # found, advise, learn, spill_over, age_owners (decay): 0..1
+    "wage": np.float64,  # found: cost per employee and quarter
+    "price": np.float64,  # found, set_prices: price level relative to the base year (1.0)
+    "capacity_bonus": np.float64,  # grant_capacity_bonus: extra output share (rural hubs)
+    "cash": np.float64,  # found, book
+    "loss_quarters": np.int16,  # book
+    "orders": np.float64,  # book: demand addressed to the firm last quarter
+    "revenue": np.float64,  # book
+    "value_added": np.float64,  # book
+    "advised_quarter": np.int32,  # found (-1), advise: last quarter of advice
+    "founded_quarter": np.int32,  # found
+    "closed_quarter": np.int32,  # found (-1), close
 }
 
 

@@ -1,7 +1,7 @@
 """The firm life cycle: the base-year firm population, owners' succession, exits, start-ups.
 
-Writers of new rows (through ``CraftFirms.found``), of ``owner_age`` / ``retirement_age`` at a
-handover and of closures (through ``CraftFirms.close``); see ``sim/agents/craft_firm.py``.
+Decides which firms are founded, handed over and closed; the firm table is written through
+``CraftFirms.found``, ``CraftFirms.hand_over`` and ``CraftFirms.close``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,13 @@ from scipy.stats import norm
 
 from sim.agents.firms import CraftFirms
 from sim.randomness import RandomStreams
-from sim.vocabulary import CLOSURE_EVENTS, STARTUPS, TRADE_GROUPS
+from sim.vocabulary import (
+    CLOSURE_EVENTS,
+    STARTUPS,
+    SUCCESSION_EVENTS,
+    SUCCESSION_ROUTES,
+    TRADE_GROUPS,
+)
 
 # a lever's say in one retiring owner's case: (row, route probabilities) -> probabilities
 SuccessionSupport = Callable[[int, dict[str, float]], dict[str, float]]
@@ -50,7 +56,7 @@ class FirmLifecycle:
         firm_urban_tilt: firms per place ~ population ** tilt within a district.
         streams: the run's named random streams.
         start_quarter: the first simulated quarter (base-year firms are founded before it).
-        succession_match_gain, advice_memory_quarters: ``model.transfer`` parameters.
+        succession_match_gain: ``model.transfer.succession_match_gain``.
     """
 
     def __init__(
@@ -187,7 +193,7 @@ class FirmLifecycle:
                 closed.append(row)
                 events[CLOSURE_EVENTS[0]].append(row)
             else:
-                events[f"successions_{route}"].append(row)
+                events[SUCCESSION_EVENTS[SUCCESSION_ROUTES.index(route)]].append(row)
                 firms.hand_over(row, successor_age[i], successor_retires[i])
         closed = np.asarray(closed, dtype=int)
         losers = np.flatnonzero(t.alive & (t.loss_quarters >= fp.loss_quarters_to_exit))

@@ -1,7 +1,8 @@
 """The firms' workforce: staff leave, idle firms shed, busy firms hire; apprentices train.
 
-Writers of the firm table's ``staff`` and ``apprentices`` columns (see
-``sim/agents/craft_firm.py``). The labour pool a district offers comes from ``sim.labour``.
+These functions decide who is hired, leaves, completes and is taken on; the firm table's
+``staff`` and ``apprentices`` columns are written by ``CraftFirms.change_staff`` and
+``CraftFirms.train_apprentices``. The labour pool a district offers comes from ``sim.labour``.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def adjust_labour(
         n_hire = min(len(rows), int(pool[d]) + int(u[2, rows[0]] < pool[d] % 1))
         if n_hire > 0:
             hired[rows[np.argpartition(u[0, rows], n_hire - 1)[:n_hire]]] = True
-    t.staff[:] += hired.astype(np.int32) - shed.astype(np.int32) - leavers.astype(np.int32)
+    firms.change_staff(hired, shed, leavers)
     taken = np.bincount(t.district[hired], minlength=len(pool))
     return {
         "hired": hired,
@@ -84,8 +85,7 @@ def train(
         intake = np.where(t.alive, rng.poisson(lam), 0)
     else:
         rng.poisson(np.zeros(n))  # keep the stream aligned across quarters
-    t.apprentices[:] = appr - completed - dropped + intake
-    t.staff[:] += retained.astype(np.int32)
+    firms.train_apprentices(appr - completed - dropped + intake, retained)
     return {
         "apprentice_intake": intake,
         "apprentice_completed": completed,

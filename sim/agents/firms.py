@@ -1,10 +1,12 @@
-"""All craft firms: the firm table (one owner of every column) and its vectorised processes.
+"""All craft firms: the firm table and the only code that writes it.
 
-``CraftFirms`` owns the table defined in :mod:`sim.agents.craft_firm` (the writer of each
-column is named there) and runs the quarterly processes for all firms at once: capacity,
-book-keeping of revenue and value added, prices, innovation, owner ageing, closure. Hiring and
-training live in :mod:`sim.agents.firm_workforce`, founding, succession and exits in
-:mod:`sim.agents.firm_lifecycle`; together they are the firm life cycle.
+``CraftFirms`` owns the table defined in :mod:`sim.agents.craft_firm` (the writing method of
+each column is named there; ``tests/test_model.py`` checks that no other module writes a
+column) and runs the quarterly processes for all firms at once: capacity, book-keeping of
+revenue and value added, prices, innovation, owner ageing, closure. The decisions of hiring and
+training (:mod:`sim.agents.firm_workforce`) and of founding, succession and exits
+(:mod:`sim.agents.firm_lifecycle`) are applied through its methods; together they are the
+firm life cycle.
 """
 
 from __future__ import annotations
@@ -184,6 +186,19 @@ class CraftFirms:
         target = 1.0 / (1.0 + self.params.capacity_slack)
         change = 1.0 + rule.adjustment * (utilisation - target)
         t.price[:] = np.where(t.alive, np.clip(t.price * change, rule.floor, rule.cap), t.price)
+
+    # ---- workforce: the writers the hiring and training decisions call ---------------------
+    def change_staff(self, hired: np.ndarray, shed: np.ndarray, leavers: np.ndarray) -> None:
+        """One hire per ``hired`` firm, one person less per ``shed`` firm, ``leavers`` gone."""
+        self.table.staff[:] += (
+            hired.astype(np.int32) - shed.astype(np.int32) - leavers.astype(np.int32)
+        )
+
+    def train_apprentices(self, apprentices: np.ndarray, retained: np.ndarray) -> None:
+        """The apprentices after this quarter's completions, dropouts and intake; completers
+        the firm keeps join its staff."""
+        self.table.apprentices[:] = apprentices
+        self.table.staff[:] += retained.astype(np.int32)
 
     # ---- innovation and capacity: the writers other components call ------------------------
     def advise(self, rows: np.ndarray, gain: float, quarter: int) -> None:

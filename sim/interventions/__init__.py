@@ -20,6 +20,9 @@ def register_lever(cls: type[Lever]) -> type[Lever]:
     """Class decorator: make a lever known to the config schema and the model."""
     if not getattr(cls, "name", ""):
         raise TypeError(f"{cls.__name__} needs a class attribute 'name'")
+    known = _LEVERS.get(cls.name)
+    if known is not None and known.__qualname__ != cls.__qualname__:
+        raise ValueError(f"a lever named {cls.name!r} exists already: {known.__module__}")
     _LEVERS[cls.name] = cls
     return cls
 

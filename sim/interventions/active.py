@@ -5,34 +5,27 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from omegaconf import DictConfig, OmegaConf
 
 from sim.interventions import lever_classes
 from sim.interventions.base import Lever, LeverContext
 
 
-def lever_params(section, params_class):
-    """A lever's config section as its typed ``Params`` (a DictConfig or a dataclass)."""
-    if isinstance(section, DictConfig):
-        return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(params_class), section))
-    return section
-
-
 class Interventions:
-    """Builds the enabled levers from ``cfg.intervention`` and combines their hooks.
+    """Builds the enabled levers and combines their hooks.
 
-    Multipliers multiply, shares add, succession support passes each case through every lever
-    in turn, costs go to one ledger (``ctx.ledger``).
+    ``enabled``: lever name -> its typed ``Params``, for the levers switched on. Levers act in
+    their ``order``. Multipliers multiply, shares add, succession support passes each case
+    through every lever in turn, costs go to one ledger (``ctx.ledger``).
     """
 
-    def __init__(self, intervention_cfg, ctx: LeverContext) -> None:
+    def __init__(self, enabled: dict, ctx: LeverContext) -> None:
         self.ctx = ctx
-        self.levers: list[Lever] = []
-        for name, cls in lever_classes().items():
-            section = getattr(intervention_cfg, name, None)  # a lever registered later: off
-            if section is None or not section.enabled:
-                continue
-            self.levers.append(cls(lever_params(section, cls.Params), ctx))
+        self.levers: list[Lever] = [
+            cls(enabled[name], ctx) for name, cls in lever_classes().items() if name in enabled
+        ]
+        unknown = set(enabled) - set(lever_classes())
+        if unknown:
+            raise KeyError(f"no lever registered as {sorted(unknown)}")
         for lever in self.levers:
             lever.init()
 
@@ -41,7 +34,7 @@ class Interventions:
         return [lever.name for lever in self.levers]
 
     def start_quarter(self, quarter: int) -> None:
-        self.ctx.ledger.reset()
+        self.ctx.ledger.start_quarter()
         for lever in self.levers:
             lever.start_quarter(quarter)
 
@@ -68,4 +61,13 @@ class Interventions:
         return self.ctx.ledger.total.copy()
 
     def cost_by_lever(self) -> dict[str, np.ndarray]:
+        """What each lever spent this quarter, per district (EUR)."""
         return {name: cost.copy() for name, cost in self.ctx.ledger.by_lever.items()}
+
+    def summary(self) -> dict[str, dict]:
+        """Per active lever over the run so far: its total cost and what it did (its results)."""
+        return {
+            lever.name: {"cost_eur": float(self.ctx.ledger.run_total.get(lever.name, 0.0))}
+            | lever.results()
+            for lever in self.levers
+        }

@@ -29,6 +29,10 @@ class ApprenticeshipOffensive(Lever):
     def __init__(self, params, ctx) -> None:
         super().__init__(params, ctx)
         self.coverage = 0.0  # share of the year's (raised) new contracts the budget funds
+        self.new_contracts = 0  # in the firms, over the run (funded: coverage x this)
+
+    def results(self) -> dict[str, float | int | list]:
+        return {"funded_share_of_new_contracts": self.coverage, "new_contracts": self.new_contracts}
 
     def init(self) -> None:
         c, ctx = self.params, self.ctx
@@ -46,6 +50,7 @@ class ApprenticeshipOffensive(Lever):
 
     def book_new_contracts(self, intake: np.ndarray) -> None:
         """A training bonus for each funded new contract, never more than the year's budget."""
+        self.new_contracts += int(intake.sum())
         if intake.sum() == 0:
             return
         c, ctx = self.params, self.ctx

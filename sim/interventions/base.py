@@ -5,12 +5,13 @@ A lever is one class in one file of ``sim/interventions/`` (decorated with
 enables it; nothing in the model names a lever. The model calls the hooks of the active levers
 in their ``order`` at fixed points of the quarter (``sim/model.py``'s phases):
 
-* ``init()`` -- once, after firms, households and institutions exist;
+* ``init()`` -- once, after firms, households and institutions exist (books no cost);
 * ``start_quarter(q)`` -- before the market (advice capacity, vouchers, hub effects, costs);
 * ``local_public_share()`` -- extra public demand awarded within the ordering district;
 * ``intake_multiplier()`` / ``dropout_multiplier()`` -- apprentice intake and dropout;
 * ``book_new_contracts(intake)`` -- after training (per-contract bonuses);
-* ``support_succession(row, p)`` -- each retiring owner's case, in random order.
+* ``support_succession(row, p)`` -- each retiring owner's case, in random order;
+* ``results()`` -- what it did over the run (cases, vouchers, hubs), kept in the manifest.
 
 Every euro a lever spends is booked in the :class:`CostLedger` (per district and quarter,
 never more than its budget), so comparisons report cost per job kept and per EUR value added.
@@ -38,10 +39,12 @@ class LeverParams:
 
 
 class CostLedger:
-    """What the levers spend this quarter, per district: in total and per lever.
+    """What the levers spend, per district: this quarter in total and per lever, and per lever
+    over the run.
 
-    Bookings add into the total in the order they are made (the order of the phases), so the
-    total is the same sum however the levers are combined.
+    Bookings add into this quarter's total in the order they are made (the order of the phases
+    and, within a hook, of the levers). Costs can only be booked within a quarter, i.e. from
+    ``start_quarter`` on; a booking during ``init`` would belong to no quarter and is refused.
     """
 
     def __init__(self, n_districts: int, firm_district: Callable[[], np.ndarray]) -> None:
@@ -49,23 +52,32 @@ class CostLedger:
         self._firm_district = firm_district
         self.total = np.zeros(n_districts)
         self.by_lever: dict[str, np.ndarray] = {}
+        self.run_total: dict[str, float] = {}  # EUR per lever since the start of the run
+        self._open = False
 
-    def reset(self) -> None:
+    def start_quarter(self) -> None:
         """A new quarter: nothing spent yet."""
+        self._open = True
         self.total = np.zeros(self.n_districts)
         self.by_lever = {name: np.zeros(self.n_districts) for name in self.by_lever}
 
     def _lever(self, name: str) -> np.ndarray:
+        if not self._open:
+            raise RuntimeError(f"{name}: book costs from start_quarter on, not in init")
         return self.by_lever.setdefault(name, np.zeros(self.n_districts))
 
     def add(self, lever: str, eur_by_district: np.ndarray) -> None:
+        own = self._lever(lever)
         self.total += eur_by_district
-        self._lever(lever)[:] += eur_by_district
+        own[:] += eur_by_district
+        self.run_total[lever] = self.run_total.get(lever, 0.0) + float(np.sum(eur_by_district))
 
     def add_at(self, lever: str, districts: np.ndarray, eur_each: float) -> None:
         """``eur_each`` for every entry of ``districts`` (repeats add up)."""
+        own = self._lever(lever)
         np.add.at(self.total, districts, eur_each)
-        np.add.at(self._lever(lever), districts, eur_each)
+        np.add.at(own, districts, eur_each)
+        self.run_total[lever] = self.run_total.get(lever, 0.0) + eur_each * len(districts)
 
     def add_for_firms(self, lever: str, rows: np.ndarray, eur_each: float) -> None:
         """``eur_each`` for every firm row, booked in the firm's district."""
@@ -120,7 +132,11 @@ class Lever:
         return self.ctx.ledger.by_lever.get(self.name, np.zeros(self.ctx.ledger.n_districts))
 
     def init(self) -> None:
-        """Once, after firms, households and institutions exist."""
+        """Once, after firms, households and institutions exist (no costs yet)."""
+
+    def results(self) -> dict[str, float | int | list]:
+        """What the lever did over the run so far (beside its cost), for the run's manifest."""
+        return {}
 
     def start_quarter(self, quarter: int) -> None:
         """Before the market: act and book this quarter's running costs."""

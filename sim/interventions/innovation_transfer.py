@@ -27,6 +27,14 @@ class InnovationTransfer(Lever):
     Params = InnovationTransferParams
     order = 10
 
+    def __init__(self, params, ctx) -> None:
+        super().__init__(params, ctx)
+        self.advisors_added = 0.0
+        self.vouchers_issued = 0
+
+    def results(self) -> dict[str, float | int | list]:
+        return {"advisors_added": self.advisors_added, "vouchers_issued": self.vouchers_issued}
+
     def init(self) -> None:
         """Extra advisors go to the chambers in proportion to their current advisors."""
         c = self.params
@@ -37,6 +45,7 @@ class InnovationTransfer(Lever):
         total = sum(i.advisors for i in chambers)
         for inst in chambers:
             inst.add_advisors(extra * inst.advisors / total)
+        self.advisors_added = extra if chambers else 0.0
 
     def start_quarter(self, quarter: int) -> None:
         """Advisors are paid; vouchers go to applicants (the less digitalised apply more [E])."""
@@ -55,3 +64,4 @@ class InnovationTransfer(Lever):
             got = candidates[np.argpartition(-key, n - 1)[:n]]
             ctx.firms.learn(got, c.voucher_innovation_gain)
             ctx.ledger.add_for_firms(self.name, got, c.voucher_eur)
+            self.vouchers_issued += len(got)

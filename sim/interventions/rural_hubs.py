@@ -34,6 +34,9 @@ class RuralHubs(Lever):
         self.hub_places = np.array([], dtype=int)
         self.hubs: list = []
 
+    def results(self) -> dict[str, float | int | list]:
+        return {"hubs": [h.institution_id for h in self.hubs]}
+
     def init(self) -> None:
         """Hubs at the rural places with most craft firms within reach (one per place)."""
         c, region = self.params, self.ctx.region

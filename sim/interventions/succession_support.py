@@ -28,6 +28,10 @@ class SuccessionSupport(Lever):
     def __init__(self, params, ctx) -> None:
         super().__init__(params, ctx)
         self.cases_left = 0
+        self.cases_supported = 0
+
+    def results(self) -> dict[str, float | int | list]:
+        return {"cases_supported": self.cases_supported}
 
     def start_quarter(self, quarter: int) -> None:
         """The quarter's budget funds this many cases."""
@@ -40,6 +44,7 @@ class SuccessionSupport(Lever):
             return p
         c = self.params
         self.cases_left -= 1
+        self.cases_supported += 1
         self.ctx.ledger.add_for_firms(self.name, np.array([row]), c.cost_per_case_eur)
         closure = max(0.0, 1.0 - sum(p.values()))
         out = dict(p)

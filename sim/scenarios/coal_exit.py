@@ -69,6 +69,7 @@ class CoalExit(ScenarioProcess):
         # sites already closed before the model starts carry no jobs and no demand
         self.closed = sites["closure_quarter"].to_numpy() <= start_quarter
         self.released = np.zeros(len(region.districts))  # this quarter, by district
+        self.closed_now: list[str] = []  # site ids closed this quarter
 
     def assign_workers(self, rng: np.random.Generator) -> None:
         """Give each open site's direct and indirect jobs to households around it."""
@@ -112,11 +113,9 @@ class CoalExit(ScenarioProcess):
     def released_workers(self) -> np.ndarray:
         return self.released
 
-    def start_quarter(self, quarter: int) -> list[str]:
-        """Close sites due this quarter; re-employ some of those who lost their job.
-
-        Returns the ids of the sites closed now.
-        """
+    def start_quarter(self, quarter: int) -> None:
+        """Close sites due this quarter (their ids in ``closed_now``); re-employ some of those
+        who lost their job."""
         hh = self.households
         t = hh.table
         rng = self.streams.for_quarter("coal_exit", quarter)
@@ -131,4 +130,4 @@ class CoalExit(ScenarioProcess):
         for s in closing:
             self.closed[s] = True
             self.released += hh.lose_coal_jobs(s)
-        return list(self.sites.loc[closing, "site_id"])
+        self.closed_now = list(self.sites.loc[closing, "site_id"])
