@@ -39,24 +39,27 @@ P[("lk_leipzig", "official_high")] = (lin(2021, 2040, 0.99), "[E]")
 P[("nordsachsen", "official_low")] = (lin(2021, 2040, 0.94), "[D]")
 P[("nordsachsen", "official_mid")] = (lin(2021, 2040, 0.957), "[E]")
 P[("nordsachsen", "official_high")] = (lin(2021, 2040, 0.975), "[E]")
-# Sachsen-Anhalt 7. RBP: base 31.12.2019, horizon 2035, single variant (= mid);
-# low/high = decline x1.3 / x0.6 [E]
-st = {
-    "halle": (0.95, "[D]"),
-    "mansfeld_suedharz": (109018 / 134942, "[D]"),
-    "anhalt_bitterfeld": (0.84, "[M/E]"),
-    "burgenlandkreis": (0.85, "[M/E]"),
-    "saalekreis": (0.87, "[M/E]"),
-}
-for d, (v, t) in st.items():
-    P[(d, "official_mid")] = (lin(2019, 2035, v), t)
-    P[(d, "official_low")] = (lin(2019, 2035, 1 - (1 - v) * 1.3), "[E]")
-    P[(d, "official_high")] = (lin(2019, 2035, 1 - (1 - v) * 0.6), "[E]")
-# Thueringen: low = 1. GemBv (2. rBv basis) path [V]; mid = 3. rBv-scaled rate [D/E]; high [E]
+# Sachsen-Anhalt 8. RBP (base 31.12.2022, published 27.05.2025; horizon 2040; one variant =
+# official_mid) and Thueringen 3. rBv (base 2021, horizon 2042): the district totals of
+# sim/data/projection_targets.csv (their tags and sources in SOURCES_population.md);
+# official_low / official_high = the mid decline x 1.3 / x 0.6 [E] (ST publishes no variants)
+targets = pd.read_csv(
+    Path(__file__).resolve().parent.parent / "sim" / "data" / "projection_targets.csv"
+)
+current = targets[
+    targets["edition"].str.startswith(("8. RBP", "3. rBv")) & (targets["age_group"] == "total")
+]
+for d, g in current.groupby("district_id"):
+    g = g.sort_values("year")
+    y0, p0 = int(g["year"].iloc[0]), float(g["persons"].iloc[0])
+    pts = [(int(y), float(v) / p0) for y, v in zip(g["year"], g["persons"], strict=True)]
+    tag = "[S]" if (g["tag"] == "S").any() else "[D/E]"
+    P[(d, "official_mid")] = (pts, tag)
+    P[(d, "official_low")] = ([(y, 1 - (1 - v) * 1.3) for y, v in pts], "[E]")
+    P[(d, "official_high")] = ([(y, 1 - (1 - v) * 0.6) for y, v in pts], "[E]")
+# Thueringen low: the TLS 1. GemBv (2. rBv basis) path for Landkreis Altenburger Land [V]
 al = [(2020, 88610), (2025, 84400), (2030, 80150), (2035, 76380), (2040, 73140)]
 P[("altenburger_land", "official_low")] = ([(y, v / 88610) for y, v in al], "[D]")
-P[("altenburger_land", "official_mid")] = (lin(2021, 2042, 1 - 0.0064 * 21), "[D/E]")
-P[("altenburger_land", "official_high")] = (lin(2021, 2042, 1 - 0.0040 * 21), "[E]")
 
 
 def val(pts, y):

@@ -2,7 +2,8 @@
 
     python -m sim.calibrate                      # table of targets, model values, errors
     python -m sim.calibrate --check              # exit 1 if any error exceeds its tolerance
-    python -m sim.calibrate --validate           # also compare 2025-2030 with data not fitted
+    python -m sim.calibrate --validate           # also run to 2040: pass/fail checks (population
+                                                 # by age, ageing, labour), fit vs validate
     python -m sim.calibrate region=small households_per_agent=10   # any Hydra override
 
 Stocks (firms, persons employed, apprentices, owner ages, households, population) are compared
@@ -22,10 +23,11 @@ import pandas as pd
 from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
+from sim import demography_checks as dc
 from sim.config import ConfigError, load_config
 from sim.datasets import DataError, load_districts, load_state_crafts
 from sim.model import RegionModel
-from sim.vocabulary import TRADE_GROUPS
+from sim.vocabulary import TRADE_GROUPS, parse_quarter
 
 DEFAULT_TOLERANCE = 0.05
 
@@ -40,6 +42,9 @@ FITTED = [
     ("business and public demand", "turnover x customer_business / customer_public"),
     ("income scale", "model.household.income_eur_month (LWR 2022 [M])"),
     ("households per place", "households (districts.csv) / population share of the place"),
+    ("headship scale per district", "households (districts.csv) / persons x headship_rates.csv"),
+    ("net migration per district", "the official projection's total (demography.csv, variant)"),
+    ("age structure at the start", "population_by_age.csv (31.12.2023) moved to 2025Q1"),
 ]
 
 
@@ -67,7 +72,7 @@ def base_year_targets(model: RegionModel) -> list[Target]:
     owner_age0 = stocks.owner_age.copy()
     district0 = stocks.district.copy()
     start = model.households.summary()
-    pop, households = start["population"], start["households"]
+    pop, households = model.population.total, start["households"]
     model.step()
     data = load_districts().set_index("district_id")
     shares = model.groups["share_of_firms"].to_numpy(float)
@@ -121,21 +126,27 @@ def base_year_targets(model: RegionModel) -> list[Target]:
                 source="districts.csv (chamber figure)",
             )
         )
-        employed = staff0[at_start].sum() + apprentices0[at_start].sum()
-        out.append(
-            Target(
-                "turnover per person (EUR/yr)",
-                d,
-                state_tpp[row["state"]],
-                4 * turnover.get(d, 0.0) / employed if employed else 0.0,
-                source="crafts_by_state.csv (Handwerkszaehlung)",
-            )
-        )
         out.append(
             Target("households", d, row["households"], households[di], source="districts.csv")
         )
         out.append(Target("population", d, row["population"], pop[di], source="districts.csv"))
-    assert len(out) == n_d * (len(TRADE_GROUPS) + 7)
+    # turnover per person: the Handwerkszaehlung gives it per state, so it is compared per
+    # state (the modelled districts of the state together), not per district
+    employed = staff0 + apprentices0
+    district_state = model.region.districts["state"].to_numpy()
+    for state in dict.fromkeys(district_state):
+        ids = model.region.districts["district_id"][district_state == state]
+        persons = employed[np.isin(district0, np.flatnonzero(district_state == state))].sum()
+        out.append(
+            Target(
+                "turnover per person (EUR/yr)",
+                f"state: {state}",
+                state_tpp[state],
+                4 * turnover.reindex(ids).fillna(0.0).sum() / persons if persons else 0.0,
+                source="crafts_by_state.csv (Handwerkszaehlung)",
+            )
+        )
+    assert len(out) == n_d * (len(TRADE_GROUPS) + 6) + len(set(district_state))
     return out
 
 
@@ -178,7 +189,7 @@ def validation(model: RegionModel, quarters: int = 20) -> pd.DataFrame:
     # craft persons per 1,000 inhabitants, Sachsen-Anhalt 2021 (StaLa ST via hallanzeiger)
     density = {"halle": 46.01, "saalekreis": 76.97}
     t = model.firms.table
-    pop = model.households.summary()["population"]
+    pop = model.population.total
     for d, obs in density.items():
         ids = list(model.region.districts["district_id"])
         if d in ids:
@@ -202,7 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
-    parser.add_argument("--validate", action="store_true", help="compare 2025-2030 with data")
+    parser.add_argument(
+        "--validate", action="store_true", help="run on to 2040 and check against data"
+    )
     parser.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE)
     parser.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. region=small")
     args = parser.parse_args(argv)
@@ -241,18 +254,53 @@ def main(argv: list[str] | None = None) -> int:
         print("\nFitted at initialisation (parameter -> target it reproduces):")
         for what, target in FITTED:
             print(f"  {what:38s} -> {target}")
+        failed_checks = 0
         if args.validate:
             print(
                 "\nPatterns 2025-2030 (persons per 1,000 not fitted; "
                 "register trends fitted jointly):"
             )
             print(validation(model).to_string(index=False))
+            checks = population_and_labour_checks(model, cfg)
+            failed_checks = int((checks["verdict"] == "FAIL").sum())
+            print(
+                "\nPopulation, ageing and labour (use: fit = the model follows it by "
+                "construction, validate = not fitted):"
+            )
+            print(checks.drop(columns=["source", "why_tolerance"]).to_string(index=False))
+            print("\nSources and the reasons for each tolerance:")
+            for (check, source, why), _ in checks.groupby(
+                ["check", "source", "why_tolerance"], sort=False
+            ):
+                print(f"  {check}: {source}; tolerance: {why}")
+            print(f"\n{len(checks) - failed_checks} of {len(checks)} checks pass")
     missed = frame[~frame["ok"]]
     print(f"\n{len(frame) - len(missed)} of {len(frame)} targets within tolerance")
     if args.check and len(missed):
         print("targets missed:\n" + missed.to_string(index=False), file=sys.stderr)
         return 1
+    if args.check and failed_checks:
+        print(f"{failed_checks} validation check(s) failed", file=sys.stderr)
+        return 1
     return 0
+
+
+def population_and_labour_checks(model: RegionModel, cfg) -> pd.DataFrame:
+    """Run on to the end of 2040 (or the run's end) and check the paths (sim.demography_checks)."""
+    while model.running and model.quarter < parse_quarter("2041Q1"):
+        model.step()
+    tables = model.recorder.tables()
+    districts, groups = tables["districts"], tables["groups"]
+    last_year = int(districts["year"].max())
+    variant = getattr(cfg.scenario.demography.variant, "value", cfg.scenario.demography.variant)
+    checks = [
+        *dc.projection_total_checks(districts, variant),
+        *dc.age_structure_checks(districts),
+        *dc.pattern_checks(districts, min(last_year, dc.PATTERN_YEAR)),
+        *dc.employment_trend_check(groups),
+        *dc.owner_age_check(groups),
+    ]
+    return dc.frame(checks)
 
 
 if __name__ == "__main__":

@@ -68,7 +68,13 @@ class DemographyConfig:
     enabled: bool = True
     variant: DemographyVariant = DemographyVariant.official_mid
     extra_decline_per_year: float = 0.0  # added to the official path (stress tests)
-    young_leave_first: float = 3.0  # relative out-migration weight of heads <35 in rural places
+    # the age pattern of net migration (a young-adult peak; sources: docs/parameter_sources.csv)
+    migration_peak_age: float = 24.0  # young adults: into the cities, out of the districts
+    migration_peak_sd: float = 5.0
+    family_migration_parent_age: float = 35.0  # families: out of the cities, into the districts
+    fertility_mean_age: float = 31.0  # mean age of mothers at birth
+    fertility_sd: float = 5.5  # spread of the fertility schedule, years
+    female_share_of_fertile_ages: float = 0.48  # women among persons aged 15-49
 
 
 @dataclass
@@ -139,10 +145,12 @@ class FirmParams:
     # year's shortage persists unless demography or policy changes it [E]
     labour_inflow_per_year: float = 0.08
     coal_job_losers_to_crafts: float = 0.2  # share of coal job losers who join the crafts [E]
-    retirement_age_mean: float = 65.0
+    retirement_age_mean: float = 63.6  # owners' mean age at handover (Nachfolgemonitor) [V]
     retirement_age_sd: float = 3.0
-    successor_age_mean: float = 40.0
+    successor_age_mean: float = 38.3  # successors' mean age (Nachfolgemonitor Handwerk) [V]
     successor_age_sd: float = 7.0
+    founder_age_mean: float = 36.0  # founders' mean age [E]
+    founder_age_sd: float = 7.0
     # outcome shares for a retiring owner (CRAFTS.md s4, [E]); remainder = closure
     succession_family: float = 0.50
     succession_employee: float = 0.12
@@ -163,6 +171,8 @@ class FirmParams:
     apprentice_dropout_per_year: float = 0.12
     apprentice_retention: float = 0.7  # completers who stay in the firm
     completers_stay_in_region: float = 0.5  # of the others: join the district's labour pool
+    # employees of a closing firm who look for work in the crafts again (the rest leave them)
+    closed_firm_staff_stay_in_crafts: float = 0.5
     innovation_productivity_gain: float = 0.2  # productivity at innovation 1 vs 0
 
 
@@ -174,8 +184,6 @@ class HouseholdParams:
     retired_income_ratio: float = 0.75
     coal_income_ratio: float = 1.6  # lignite wages ~2x regional average (IWH) [S]
     retirement_age: float = 67.0
-    dissolution_age_mid: float = 84.0  # head age at which a household dissolves with p=0.5/yr
-    new_household_head_age_mean: float = 28.0
 
 
 @dataclass

@@ -112,3 +112,35 @@ def load_transfer_institutions() -> pd.DataFrame:
     return read_csv(
         "transfer_institutions.csv", ["institution_id", "kind", "lat", "lon", "serves", "advisors"]
     )
+
+
+# ---- demography, households and labour (SOURCES_population.md, SOURCES_labour_owners.md) -----
+def load_population_by_age() -> pd.DataFrame:
+    return read_csv(
+        "population_by_age.csv", ["district_id", "year", "sex", "age_from", "age_to", "persons"]
+    )
+
+
+def load_projection_targets() -> pd.DataFrame:
+    return read_csv(
+        "projection_targets.csv",
+        ["district_id", "edition", "variant", "year", "age_group", "persons", "source_id", "tag"],
+    )
+
+
+def load_vital_rates() -> pd.DataFrame:
+    return read_csv("vital_rates.csv", ["state", "measure", "sex", "period", "variant", "value"])
+
+
+def load_headship_rates() -> pd.DataFrame:
+    return read_csv("headship_rates.csv", ["area", "year", "age_from", "age_to", "headship_rate"])
+
+
+def load_participation_rates() -> pd.DataFrame:
+    return read_csv(
+        "participation_rates.csv", ["area", "year", "measure", "sex", "age_from", "age_to", "rate"]
+    )
+
+
+def load_craft_people() -> pd.DataFrame:
+    return read_csv("craft_people.csv", ["topic", "area", "year", "measure", "value", "unit"])

@@ -21,6 +21,36 @@ from sim.vocabulary import EVENT_COLUMNS, SETTLEMENT_TYPES, TRADE_GROUPS, format
 N_GROUPS, N_SETTLEMENTS = len(TRADE_GROUPS), len(SETTLEMENT_TYPES)
 
 
+# per district, from the population and household summary (persons by age: ``Population``)
+DEMOGRAPHY_COLUMNS = (
+    "population_0_19",
+    "population_20_64",
+    "population_65_plus",
+    "population_20_66",
+    "population_67_plus",
+    "mean_age",
+    "births",
+    "deaths",
+    "net_migration",
+    "retired_households",
+    "mean_head_age",
+    "households_dissolved",
+    "households_formed",
+    "labour_supply",
+)
+# per district, from the quarter's labour market (``LabourMarket``, ``adjust_labour``)
+LABOUR_COLUMNS = (
+    "labour_pool",
+    "pool_from_supply",
+    "pool_from_coal",
+    "pool_from_completers",
+    "pool_from_closed_firms",
+    "vacancies",
+    "hires",
+    "unfilled_vacancies",
+)
+
+
 @dataclass
 class QuarterFlows:
     """What happened in one quarter, handed from the model's step to the recorder."""
@@ -35,8 +65,9 @@ class QuarterFlows:
     unmet: np.ndarray
     household_demand: np.ndarray  # origin place x group (part of ``demand``)
     business_demand: np.ndarray  # origin place x group (part of ``demand``, incl. coal sector)
-    household_stats: dict[str, np.ndarray]  # the households' summary this quarter, per district
+    district_stats: dict[str, np.ndarray]  # households and persons this quarter, per district
     events: dict[str, np.ndarray] = field(default_factory=dict)  # name -> firm rows
+    labour: dict[str, np.ndarray] = field(default_factory=dict)  # LABOUR_COLUMNS per district
     intervention_cost_eur: np.ndarray | None = None  # per district, EUR this quarter
 
 
@@ -96,6 +127,7 @@ class Recorder:
             "firms": firms,
             "employees": by_key(t.staff, alive),
             "apprentices": by_key(t.apprentices, alive),
+            "owners_60plus": by_key(np.ones(len(t)), alive & (t.owner_age >= 60)),
             "turnover_eur": by_key(flows.revenue),
             "value_added_eur": by_key(flows.value_added),
             "turnover_base_prices_eur": by_key(flows.volume),
@@ -122,7 +154,7 @@ class Recorder:
         household_spend_place = (flows.served * hh_served_share).sum(axis=1)
         other_spend_place = flows.served.sum(axis=1) - household_spend_place
         public_demand = flows.demand - flows.household_demand - flows.business_demand
-        stats = flows.household_stats
+        stats = flows.district_stats
         households = stats["households"]
         income_total = stats["income_month"] * 3.0
         cost = flows.intervention_cost_eur
@@ -131,6 +163,11 @@ class Recorder:
                 "population": stats["population"],
                 "households": households,
                 "working_age_population": stats["working_age_population"],
+                **{name: stats[name] for name in DEMOGRAPHY_COLUMNS},
+                **{
+                    name: flows.labour.get(name, np.zeros(self.n_districts))
+                    for name in LABOUR_COLUMNS
+                },
                 "household_income_eur": income_total,
                 "household_income_per_household_eur_month": np.divide(
                     income_total / 3.0,

@@ -26,13 +26,20 @@ from sim.agents.household import Households
 from sim.agents.transfer import TransferInstitution, advise_all, create_institutions
 from sim.datasets import load_state_crafts, load_trade_groups
 from sim.demand import CraftDemand, population_shares
+from sim.demography_inputs import (
+    HEAD_AGE_EDGES,
+    build_population,
+    headship_by_age,
+    participation_by_age,
+    state_of,
+)
 from sim.interventions import lever_classes
 from sim.interventions.active import Interventions
 from sim.interventions.base import CostLedger, LeverContext
 from sim.labour import LabourMarket
 from sim.market import Market
 from sim.metrics import QuarterFlows, Recorder
-from sim.randomness import RandomStreams
+from sim.randomness import RandomStreams, UseNamedStreams
 from sim.region import build_region
 from sim.scenarios import SCENARIO_ORDER
 from sim.scenarios.base import DemandParts
@@ -46,32 +53,6 @@ if TYPE_CHECKING:  # the schema is the config layer's; the model only reads the 
     from sim.config import Config
 
 
-def lever_params(section, params_class):
-    """A lever's config section as its typed ``Params`` dataclass."""
-    if isinstance(section, DictConfig):
-        return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(params_class), section))
-    return section
-
-
-class UseNamedStreams:
-    """Stands in for Mesa's ``model.rng`` / ``model.random``: every use is an error.
-
-    A draw from a generator shared by all processes would shift every later draw when one arm
-    of a comparison draws more, breaking common random numbers. Processes draw from their own
-    named stream instead: ``model.streams["name"]`` or ``streams.for_quarter("name", q)``.
-    """
-
-    def __init__(self, attribute: str) -> None:
-        self._attribute = attribute
-
-    def __getattr__(self, name: str):
-        raise RuntimeError(
-            f"model.{self._attribute}.{name}: this model draws all random numbers from named "
-            "streams (sim/randomness.py) so that paired runs share them; use "
-            "model.streams['<process>'] or model.streams.for_quarter('<process>', quarter)"
-        )
-
-
 @dataclass
 class Quarter:
     """What one quarter's phases hand on to the next ones (made anew every step)."""
@@ -82,6 +63,7 @@ class Quarter:
     accounts: dict[str, np.ndarray] = field(default_factory=dict)
     value_added: np.ndarray | None = None
     labour: dict[str, np.ndarray] = field(default_factory=dict)
+    labour_flows: dict[str, np.ndarray] = field(default_factory=dict)
     events: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -160,7 +142,22 @@ class RegionModel(mesa.Model):
             float(cfg.households_per_agent),
             scenario.coal_exit.income_replacement_rate,
         )
-        self.households.populate(self.streams["init_households"])
+        self.population, age_year = build_population(districts, scenario.demography)
+        self.demography = Demography(
+            scenario.demography,
+            self.population,
+            self.households,
+            region,
+            self.streams,
+            self.start_quarter,
+            headship_by_age(),
+            districts["households"].to_numpy(float),
+            HEAD_AGE_EDGES,
+            age_year,
+        )
+        self.households.populate(
+            self.streams["init_households"], self.demography.head_age_weights()
+        )
         _, place_share_in_district = population_shares(region)
         self.coal = CoalExit(
             scenario.coal_exit,
@@ -173,15 +170,6 @@ class RegionModel(mesa.Model):
         self.coal.assign_workers(self.streams["init_coal"])
         self.households.refresh_income()
         self.households.normalise_income()
-        self.demography = Demography(
-            scenario.demography,
-            self.households,
-            region,
-            self.streams,
-            self.start_quarter,
-            mp.household.dissolution_age_mid,
-            mp.household.new_household_head_age_mean,
-        )
         self.funds = StructuralFunds(
             scenario.structural_funds, districts, region.place_district, place_share_in_district
         )
@@ -189,11 +177,16 @@ class RegionModel(mesa.Model):
         by_name = {s.name: s for s in (self.demography, self.coal, self.funds, self.energy)}
         self.scenarios = tuple(by_name[name] for name in SCENARIO_ORDER)
         create_institutions(self, region, self.firms, mp.transfer)
-        self.household_stats = self.households.summary()
+        # labour-force participation by age of each district's state (persons -> labour supply)
+        self.participation = np.array([participation_by_age(s) for s in state_of(districts)])
+        self.district_stats = self._district_stats()
         levers = lever_classes()
         self.interventions = Interventions(
             {
-                name: lever_params(cfg.intervention[name], cls.Params)
+                # each lever's section as its typed Params (the component sees no DictConfig)
+                name: OmegaConf.to_object(
+                    OmegaConf.merge(OmegaConf.structured(cls.Params), cfg.intervention[name])
+                )
                 for name, cls in levers.items()
                 if name in cfg.intervention and cfg.intervention[name].enabled
             },
@@ -205,7 +198,7 @@ class RegionModel(mesa.Model):
                 apprentice_intake_rate=self.lifecycle.apprentice_intake_rate,
                 chambers=lambda: [i for i in self.institutions if i.kind == "chamber"],
                 open_institution=self._open_institution,
-                population=lambda: self.household_stats["population"],
+                population=lambda: self.district_stats["population"],
             ),
         )
         self.demand = CraftDemand(
@@ -215,7 +208,7 @@ class RegionModel(mesa.Model):
             self.scenarios,
             self.firms.base_output_by_group(len(TRADE_GROUPS)),
             mp.base_excess_demand,
-            self.household_stats,
+            self.district_stats,
             self.start_quarter,
         )
         t = self.firms.table
@@ -224,8 +217,10 @@ class RegionModel(mesa.Model):
             np.bincount(t.district, np.maximum(t.staff - 1, 0), minlength=len(districts)).astype(
                 float
             ),
-            self.household_stats["working_age_population"].copy(),
+            self.district_stats["labour_supply"].copy(),
         )
+        # school leavers: apprentice intake follows the district's cohort aged 16-18
+        self.base_school_leavers = self.population.persons[:, 16:19].sum(axis=1)
         self.recorder = Recorder(region, self.firms.table)
 
     @property
@@ -264,12 +259,30 @@ class RegionModel(mesa.Model):
         for scenario in self.scenarios:
             scenario.start_quarter(s.q)
         self.households.refresh_income()
-        self.household_stats = self.households.summary()
+        self.district_stats = self._district_stats()
         self.interventions.start_quarter(s.q)
+
+    def _district_stats(self) -> dict[str, np.ndarray]:
+        """Per-district state this quarter: households (their summary) and persons by age."""
+        groups = self.population.groups()
+        return {
+            **self.households.summary(),
+            "population": self.population.total,
+            # persons aged 20-66: the working ages up to the model's retirement age of 67
+            "working_age_population": groups["20_66"],
+            **{f"population_{name}": values for name, values in groups.items()},
+            "labour_supply": (self.population.persons * self.participation).sum(axis=1),
+            "mean_age": self.population.mean_age(),
+            "births": self.population.last.births,
+            "deaths": self.population.last.deaths,
+            "net_migration": self.population.last.net_migration,
+            "households_dissolved": self.demography.dissolved,
+            "households_formed": self.demography.formed,
+        }
 
     def _compose_demand(self, s: Quarter) -> None:
         s.demand = self.demand.compose(
-            s.q, self.household_stats, self.interventions.local_public_share()
+            s.q, self.district_stats, self.interventions.local_public_share()
         )
 
     def _clear_market(self, s: Quarter) -> None:
@@ -300,25 +313,34 @@ class RegionModel(mesa.Model):
         return released
 
     def _hire_and_train(self, s: Quarter) -> None:
-        q = s.q
+        q, n_d = s.q, len(self.region.districts)
         pool = self.labour_market.pool(
-            self.household_stats["working_age_population"], self._released_workers()
+            self.district_stats["labour_supply"], self._released_workers()
         )
-        s.labour = adjust_labour(self.firms, self.streams.for_quarter("labour", q), pool)
+        s.labour = adjust_labour(
+            self.firms, self.streams.for_quarter("labour", q), pool["labour_pool"]
+        )
+        t = self.firms.table
+        wanted = np.bincount(t.district[s.labour["wanted"]], minlength=n_d).astype(float)
+        hires = np.bincount(t.district[s.labour["hired"]], minlength=n_d).astype(float)
+        s.labour_flows = {
+            **pool,
+            "vacancies": wanted,
+            "hires": hires,
+            "unfilled_vacancies": wanted - hires,
+        }
         placement = 1.0 + self.params.transfer.placement_intake_gain * self.recently_advised(q)
+        cohort = self.population.persons[:, 16:19].sum(axis=1) / self.base_school_leavers
         training = train(
             self.firms,
             self.streams.for_quarter("apprentices", q),
-            self.lifecycle.apprentice_intake_rate * self.interventions.intake_multiplier(),
+            self.lifecycle.apprentice_intake_rate * cohort * self.interventions.intake_multiplier(),
             q,
             self.interventions.dropout_multiplier(),
             placement,
         )
         leaving = training["apprentice_completed"] - training["apprentice_retained"]
-        t = self.firms.table
-        self.labour_market.completers_leave_firms(
-            np.bincount(t.district, leaving, minlength=len(self.region.districts))
-        )
+        self.labour_market.completers_leave_firms(np.bincount(t.district, leaving, minlength=n_d))
         self.interventions.book_new_contracts(training["apprentice_intake"])
 
     def _succeed_exit_found(self, s: Quarter) -> None:
@@ -328,6 +350,14 @@ class RegionModel(mesa.Model):
         )
         gone = np.concatenate([s.events.get(name, []) for name in CLOSURE_EVENTS]).astype(int)
         self.cooperation.leave(gone)
+        t = self.firms.table
+        self.labour_market.firms_closed(
+            np.bincount(
+                t.district[gone],
+                np.maximum(t.staff[gone] - 1, 0),
+                minlength=len(self.region.districts),
+            ).astype(float)
+        )
         s.events[STARTUPS] = self.lifecycle.startups(
             q, s.demand.total, s.cleared["unmet"], s.labour["pool_left"]
         )
@@ -345,8 +375,9 @@ class RegionModel(mesa.Model):
             unmet=s.cleared["unmet"],
             household_demand=s.demand.household,
             business_demand=s.demand.business,
-            household_stats=self.household_stats,
+            district_stats=self.district_stats,
             events=s.events,
+            labour=s.labour_flows,
             intervention_cost_eur=self.interventions.cost_by_district(),
         )
         self.recorder.record(s.q, flows)

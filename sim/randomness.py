@@ -35,3 +35,22 @@ class RandomStreams:
         """
         key = zlib.crc32(name.encode())
         return np.random.default_rng(np.random.SeedSequence([self.seed, key, int(quarter)]))
+
+
+class UseNamedStreams:
+    """Stands in for Mesa's ``model.rng`` / ``model.random``: every use is an error.
+
+    A draw from a generator shared by all processes would shift every later draw when one arm
+    of a comparison draws more, breaking common random numbers. Processes draw from their own
+    named stream instead: ``model.streams["name"]`` or ``streams.for_quarter("name", q)``.
+    """
+
+    def __init__(self, attribute: str) -> None:
+        self._attribute = attribute
+
+    def __getattr__(self, name: str):
+        raise RuntimeError(
+            f"model.{self._attribute}.{name}: this model draws all random numbers from named "
+            "streams (sim/randomness.py) so that paired runs share them; use "
+            "model.streams['<process>'] or model.streams.for_quarter('<process>', quarter)"
+        )

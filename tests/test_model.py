@@ -47,9 +47,13 @@ def test_base_year_households_and_apprentices_match_the_data():
     for i, d in enumerate(model.region.districts["district_id"]):
         assert households[i] == pytest.approx(data.loc[d, "households"], rel=1e-9)
         assert apprentices[i] == data.loc[d, "apprentices"]
-    pop = stats["population"]
+    # persons by age: the district's population at the start, with the data's age structure
+    pop = model.population.total
     expected = data.loc[list(model.region.districts["district_id"]), "population"].to_numpy()
-    assert np.allclose(pop, expected, rtol=0.03)  # household sizes are drawn around the mean
+    assert np.allclose(pop, expected, rtol=1e-9)
+    # heads' ages follow persons x headship: no head under 15, the oldest over 85
+    heads = model.households.table.head_age
+    assert heads.min() >= 15 and heads.max() > 85
     # coal workers live around their sites
     coal = model.households.table.employment == COAL_DIRECT
     assert coal.sum() > 0

@@ -269,7 +269,7 @@ class FirmLifecycle:
         n = len(place)
         r2 = self.streams.for_quarter("startup_traits", q)
         staff = 1 + r2.binomial(1, 0.5, n)
-        age = np.clip(r2.normal(35.0, 7.0, n), 20.0, 60.0)
+        age = np.clip(r2.normal(fp.founder_age_mean, fp.founder_age_sd, n), 20.0, 60.0)
         retire = r2.normal(fp.retirement_age_mean, fp.retirement_age_sd, n)
         innovation = r2.beta(2.0, 5.0, n)
         base = self.firms.group_productivity(self.place_district[place], group)

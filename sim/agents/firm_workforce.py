@@ -49,6 +49,7 @@ def adjust_labour(
     firms.change_staff(hired, shed, leavers)
     taken = np.bincount(t.district[hired], minlength=len(pool))
     return {
+        "wanted": wants,
         "hired": hired,
         "leavers": leavers,
         "shed": shed,

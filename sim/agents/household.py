@@ -19,14 +19,12 @@ from sim.region import Region
 OTHER, COAL_DIRECT, COAL_DEPENDENT, RETIRED = 0, 1, 2, 3
 EMPLOYMENT = ("other", "coal_direct", "coal_dependent", "retired")
 
-# Head-of-household age distribution, Neue Laender [E]: a judgement from the age pyramid of
-# Sachsen-Anhalt and Sachsen (median age ~48-50) until a Zensus 2022 household table is shipped.
-HEAD_AGE_BINS = np.array([20, 30, 40, 50, 60, 70, 80, 95])
-HEAD_AGE_SHARES = np.array([0.12, 0.15, 0.14, 0.18, 0.19, 0.13, 0.09])
+# heads of households are at least this old (headship rates start at 15)
+MIN_HEAD_AGE = 15
 
 # every column is written only by the methods of ``Households`` named after it
 HOUSEHOLD_COLUMNS = {
-    "place": np.int32,  # populate, add
+    "place": np.int32,  # populate, add (align adds and removes rows; remove drops them)
     "district": np.int16,  # populate, add
     "weight": np.float64,  # populate, add: households this row stands for
     "size": np.int8,  # populate, add
@@ -66,8 +64,12 @@ class Households:
         self.income_scale = 1.0  # set by ``normalise_income``
         self.table = ColumnTable(HOUSEHOLD_COLUMNS, capacity=1024)
 
-    def populate(self, rng: np.random.Generator) -> None:
-        """Create households per place so each place's weighted count matches the data."""
+    def populate(self, rng: np.random.Generator, head_age_weights: np.ndarray) -> None:
+        """Create households per place so each place's weighted count matches the data.
+
+        ``head_age_weights``: ``(D, A)`` the district's households by the head's single year
+        of age (persons x headship rate), from which each head's age is drawn.
+        """
         places = self.region.places
         w = self.agent_weight
         pph = self.persons_per_household[self.region.place_district]
@@ -77,22 +79,20 @@ class Households:
             hh_place, n_agents, out=np.zeros_like(hh_place), where=n_agents > 0
         )
         place = np.repeat(np.arange(len(places)), n_agents)
+        district = places["district_idx"].to_numpy()[place]
         self.table.append(
             place=place,
-            district=places["district_idx"].to_numpy()[place],
+            district=district,
             weight=weight_place[place],
             coal_site=-1,
-            **self._new_heads(rng, len(place), place),
+            **self._new_heads(rng, len(place), place, draw_ages(rng, head_age_weights, district)),
         )
         self.refresh_income()
 
     def _new_heads(
-        self, rng: np.random.Generator, n: int, place: np.ndarray, age: np.ndarray | None = None
+        self, rng: np.random.Generator, n: int, place: np.ndarray, age: np.ndarray
     ) -> dict[str, np.ndarray]:
         hp = self.params
-        if age is None:
-            bins = rng.choice(len(HEAD_AGE_SHARES), size=n, p=HEAD_AGE_SHARES)
-            age = rng.uniform(HEAD_AGE_BINS[bins], HEAD_AGE_BINS[bins + 1])
         pph = self.persons_per_household[self.region.place_district[place]]
         # size: 1 + Poisson(pph - 1) gives the district's mean household size
         size = np.minimum(1 + rng.poisson(np.maximum(pph - 1.0, 0.0)), 8)
@@ -114,6 +114,66 @@ class Households:
             coal_site=-1,
             **self._new_heads(rng, len(place), place, age=age),
         )
+
+    def align(
+        self,
+        rng: np.random.Generator,
+        target: np.ndarray,
+        band_edges: np.ndarray,
+        place_weights: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Dissolve and form households so that each district x head-age band holds its target.
+
+        Args:
+            rng: this quarter's demography stream.
+            target: ``(D, B)`` households wanted per district and head-age band.
+            band_edges: ``(B + 1,)`` head-age band edges (the last one open-ended).
+            place_weights: ``(P,)`` where new households of a district settle (its places'
+                current households).
+
+        Rows of a band with too many households dissolve at random (deaths, moves into care
+        or in with others, out-migration); bands with too few get new households, heads aged
+        evenly within the band, at the district's places. Returns (dissolved, formed) per
+        district, in households.
+        """
+        t = self.table
+        n_d, n_b = target.shape
+        band = np.clip(np.searchsorted(band_edges, t.head_age, side="right") - 1, 0, n_b - 1)
+        cell = t.district.astype(np.int64) * n_b + band
+        current = np.bincount(cell, t.weight, minlength=n_d * n_b)
+        gap = target.ravel() - current
+        # dissolution: in each cell with a surplus, the rows with the smallest draws
+        u = rng.random(len(t))
+        mean_w = np.divide(
+            current,
+            np.bincount(cell, minlength=n_d * n_b),
+            out=np.ones(n_d * n_b),
+            where=current > 0,
+        )
+        n_out = np.where(gap < 0, np.rint(-gap / mean_w), 0).astype(np.int64)
+        order = np.lexsort((u, cell))
+        first = np.searchsorted(cell[order], np.arange(n_d * n_b))
+        rank = np.arange(len(t)) - first[cell[order]]
+        leaving = order[rank < n_out[cell[order]]]
+        dissolved = np.bincount(t.district[leaving], t.weight[leaving], minlength=n_d)
+        self.remove(leaving)
+        # formation: Poisson numbers of new rows per cell with a deficit
+        n_new = rng.poisson(np.maximum(gap, 0.0) / self.agent_weight)
+        cells = np.repeat(np.arange(n_d * n_b), n_new)
+        if len(cells) == 0:
+            return dissolved, np.zeros(n_d)
+        district, b = np.divmod(cells, n_b)
+        hi = np.r_[band_edges[1:-1], band_edges[-1] + 10.0]
+        age = rng.uniform(band_edges[:-1][b], hi[b])
+        place = np.empty(len(cells), dtype=np.int64)
+        for d in np.unique(district):
+            at = np.flatnonzero(self.region.place_district == d)
+            w = place_weights[at]
+            rows = district == d
+            place[rows] = rng.choice(at, size=int(rows.sum()), p=w / w.sum())
+        self.add(rng, place, age)
+        formed = np.bincount(district, minlength=n_d) * self.agent_weight
+        return dissolved, formed
 
     def remove(self, rows: np.ndarray) -> None:
         mask = np.ones(len(self.table), dtype=bool)
@@ -191,18 +251,24 @@ class Households:
         """Per-district totals of the current state, computed in one pass over the rows.
 
         The model takes this once per quarter after households have changed (demography, coal
-        exit, income), so demand, the labour pool and the metrics do not each re-scan a
-        million rows.
+        exit, income), so demand and the metrics do not each re-scan a million rows. Persons
+        are counted by ``Population`` (by age), not here.
         """
         t = self.table
         district = t.district.astype(np.intp)
         n = len(self.region.districts)
-        persons = t.weight * t.size
-        working = t.head_age < self.params.retirement_age
+        households = np.bincount(district, t.weight, minlength=n)
         return {
-            "households": np.bincount(district, t.weight, minlength=n),
-            "population": np.bincount(district, persons, minlength=n),
-            "working_age_population": np.bincount(district, persons * working, minlength=n),
+            "households": households,
+            "retired_households": np.bincount(
+                district, t.weight * (t.employment == RETIRED), minlength=n
+            ),
+            "mean_head_age": np.divide(
+                np.bincount(district, t.weight * t.head_age, minlength=n),
+                households,
+                out=np.zeros(n),
+                where=households > 0,
+            ),
             "income_month": np.bincount(district, t.income * t.weight, minlength=n),
             **self._coal_summary(district, n),
         }
@@ -221,3 +287,17 @@ class Households:
             ),
             "coal_jobless_households": np.bincount(d, w * jobless, minlength=n),
         }
+
+
+def draw_ages(rng: np.random.Generator, weights: np.ndarray, district: np.ndarray) -> np.ndarray:
+    """A head's age for every row of ``district``, drawn from ``weights[district]`` ``(D, A)``
+    (by single year, then evenly within the year)."""
+    age = np.empty(len(district))
+    u = rng.random(len(district))
+    within = rng.random(len(district))
+    cdf = np.cumsum(weights, axis=1)
+    cdf /= np.maximum(cdf[:, -1:], 1e-300)
+    for d in np.unique(district):
+        rows = district == d
+        age[rows] = np.searchsorted(cdf[d], u[rows], side="right") + within[rows]
+    return age

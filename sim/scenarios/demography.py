@@ -1,12 +1,12 @@
-"""Demographic change: households age, dissolve, form and migrate along the official projection.
+"""Demographic change: persons age, are born, die and move; households follow the persons.
 
-Cohort-component in household form: heads age each quarter and households dissolve with an
-age-dependent hazard (deaths, moves into care); then formation and migration close the gap to
-the district's projected number of households for that quarter (the population projection of
-the chosen variant divided by the district's household size, held at its base value). When the
-district must shrink beyond what dissolution removes, young households in rural places leave
-first (``young_leave_first``); growth arrives as young households in proportion to where
-households live now.
+Each quarter the cohort-component ``Population`` (``sim/population.py``) moves the persons of
+every district by single year of age along the official projection's total for the chosen
+variant (net migration fitted to the total, its age pattern young adults); then households
+dissolve and form so that every district x head-age band holds its persons x headship rate
+(``headship_rates.csv``): the heads' ages follow the population's, so an ageing district gets
+older heads and more retired households. When the scenario is off, the population stays at
+its base-year state and household heads only grow older.
 """
 
 from __future__ import annotations
@@ -15,36 +15,49 @@ import numpy as np
 
 from sim.agents.household import Households
 from sim.datasets import DataError, load_demography
+from sim.population import Population
 from sim.randomness import RandomStreams
 from sim.region import Region
 from sim.scenarios.base import ScenarioProcess
-from sim.vocabulary import RURAL, year_of
+from sim.vocabulary import year_of
 
 
 class Demography(ScenarioProcess):
-    """Args: cfg: ``scenario.demography``; households: the rows that age, dissolve and move;
-    region: the places; streams: the run's random streams; start_quarter: the first quarter;
-    dissolution_age_mid, new_household_head_age_mean: ``model.household`` parameters."""
+    """Args:
+    cfg: ``scenario.demography``.
+    population: persons by district and age (moved here each quarter).
+    households: the rows that dissolve and form.
+    region: the places; streams: the run's random streams; start_quarter: the first quarter.
+    headship: ``(A,)`` households per person by the head's age (the data's schedule).
+    households_at_start: ``(D,)`` households per district at the start (data); each district's
+        schedule is scaled to reproduce them [F].
+    band_edges: head-age bands in which households are aligned to their target.
+    age_structure_year: the year-end of ``population``'s age structure; it is moved along the
+        projection to the start quarter, then scaled to the districts' population at the start.
+    """
 
     name = "demography"
 
     def __init__(
         self,
         cfg,
+        population: Population,
         households: Households,
         region: Region,
         streams: RandomStreams,
         start_quarter: int,
-        dissolution_age_mid: float,
-        new_household_head_age_mean: float,
+        headship: np.ndarray,
+        households_at_start: np.ndarray,
+        band_edges: np.ndarray,
+        age_structure_year: int,
     ) -> None:
         self.cfg = cfg
+        self.population = population
         self.households = households
         self.region = region
         self.streams = streams
         self.first_quarter = start_quarter
-        self.dissolution_age_mid = dissolution_age_mid
-        self.new_household_head_age_mean = new_household_head_age_mean
+        self.band_edges = band_edges
         data = load_demography()
         variant = getattr(self.cfg.variant, "value", self.cfg.variant)
         data = data[data["variant"] == variant]
@@ -55,66 +68,57 @@ class Demography(ScenarioProcess):
         missing = set(region.districts["district_id"]) - set(self.paths)
         if missing:
             raise DataError(f"demography.csv has no variant '{variant}' path for {sorted(missing)}")
-        self.base_households = households.summary()["households"]
+        start_total = population.total.copy()
+        self._advance_to_start(age_structure_year)
+        population.rescale(start_total)
+        self.base_total = population.total.copy()
+        # headship per district: the data's schedule scaled to the district's households [F]
+        scale = households_at_start / population.in_ages(headship)
+        self.headship = scale[:, None] * headship[None, :]
+        self.dissolved = np.zeros(len(self.base_total))  # households this quarter
+        self.formed = np.zeros(len(self.base_total))
+
+    def _path(self, year: float) -> np.ndarray:
+        """The projection's population index per district at a decimal year (data's base 1)."""
+        return np.array(
+            [np.interp(year, *self.paths[d]) for d in self.region.districts["district_id"]]
+        )
 
     def index(self, quarter: int) -> np.ndarray:
-        """Projected population relative to the base year, per modelled district."""
-        year = year_of(quarter)
-        start = year_of(self.first_quarter)
-        out = []
-        for d in self.region.districts["district_id"]:
-            years, idx = self.paths[d]
-            # the projection is relative to the data's base; re-anchor at the model start
-            rel = np.interp(year, years, idx) / np.interp(start, years, idx)
-            rel *= (1.0 - self.cfg.extra_decline_per_year) ** (year - start)
-            out.append(rel)
-        return np.array(out)
+        """Projected population relative to the model start, per modelled district."""
+        year, start = year_of(quarter), year_of(self.first_quarter)
+        rel = self._path(year) / self._path(start)  # re-anchored at the model start
+        return rel * (1.0 - self.cfg.extra_decline_per_year) ** (year - start)
+
+    def _advance_to_start(self, age_structure_year: int) -> None:
+        """Move the data's age structure (end of ``age_structure_year``) quarter by quarter
+        along the projection to the model's start, so the start has its ageing."""
+        first = (age_structure_year + 1) * 4
+        base = self.population.total.copy()
+        for q in range(first, self.first_quarter):
+            rel = self._path(year_of(q + 1)) / self._path(year_of(first))
+            self.population.step(base * rel)
+
+    def head_age_weights(self) -> np.ndarray:
+        """``(D, A)`` households by the head's single year of age: persons x headship."""
+        return self.population.persons * self.headship
+
+    def household_targets(self) -> np.ndarray:
+        """``(D, B)`` households wanted per district and head-age band: persons x headship."""
+        by_age = self.head_age_weights()
+        edges = np.clip(self.band_edges, 0, by_age.shape[1]).astype(int)
+        return np.add.reduceat(by_age, edges[:-1], axis=1)
 
     def start_quarter(self, quarter: int) -> None:
-        """Heads age; households dissolve, form and migrate towards the projected number."""
+        """Heads age; persons move a quarter; households dissolve and form to match them."""
         hh = self.households
-        t = hh.table
         rng = self.streams.for_quarter("demography", quarter)
-        n = len(t)
-        u = rng.random((2, n))
         hh.age(0.25)
         if not self.cfg.enabled:
             return
-        # dissolution hazard per year: logistic in head age, 50 % at dissolution_age_mid
-        hazard_year = 1.0 / (1.0 + np.exp(-(t.head_age - self.dissolution_age_mid) / 4.0))
-        dissolved = u[0] < hazard_year / 4.0
-        target = self.base_households * self.index(quarter + 1)
-        keep = ~dissolved
-        current = np.bincount(t.district[keep], t.weight[keep], minlength=len(target))
-        gap = target - current  # households to add (>0) or remove (<0) per district
-        for d in np.flatnonzero(gap < 0):
-            rows = np.flatnonzero((t.district == d) & keep)
-            n_leave = int(round(-gap[d] / float(t.weight[rows].mean()))) if len(rows) else 0
-            if n_leave <= 0:
-                continue
-            # weighted sampling without replacement (Efraimidis-Spirakis keys); young rural
-            # households are more likely to leave
-            rural = self.region.place_settlement[t.place[rows]] == RURAL
-            young_rural = (t.head_age[rows] < 35) & rural
-            leave_weight = np.where(young_rural, self.cfg.young_leave_first, 1.0)
-            key = np.log(np.maximum(u[1][rows], 1e-300)) / np.maximum(leave_weight, 1e-12)
-            n_leave = min(n_leave, len(rows))
-            leavers = rows[np.argpartition(-key, n_leave - 1)[:n_leave]]
-            keep[leavers] = False
-        hh.remove(np.flatnonzero(~keep))
-        self._arrive(rng, np.maximum(gap, 0.0))
-
-    def _arrive(self, rng: np.random.Generator, households: np.ndarray) -> None:
-        hh = self.households
+        self.population.step(self.base_total * self.index(quarter + 1))
         t = hh.table
-        w = hh.agent_weight
-        per_place = np.bincount(t.place, t.weight, minlength=self.region.n_places)
-        for d in np.flatnonzero(households > 0):
-            n_new = rng.poisson(households[d] / w)
-            if n_new == 0:
-                continue
-            places = np.flatnonzero(self.region.place_district == d)
-            p = per_place[places] / per_place[places].sum()
-            where = rng.choice(places, size=n_new, p=p)
-            age = np.clip(rng.normal(self.new_household_head_age_mean, 5.0, n_new), 18.0, 60.0)
-            hh.add(rng, where, age)
+        place_weights = np.bincount(t.place, t.weight, minlength=self.region.n_places)
+        self.dissolved, self.formed = hh.align(
+            rng, self.household_targets(), self.band_edges, place_weights
+        )

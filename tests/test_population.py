@@ -1,0 +1,66 @@
+"""Population by age in a run: it follows the official total, ages, and feeds the labour pool."""
+
+import numpy as np
+import pytest
+
+from sim.demography_checks import pattern_checks, projection_total_checks
+from tests.conftest import run_model
+
+
+@pytest.fixture(scope="module")
+def to_2035():
+    return run_model("end=2035Q4", "households_per_agent=50")
+
+
+def _year_end(districts, year, column):
+    rows = districts[districts["quarter"] == f"{year}Q4"]
+    return rows.set_index("district_id")[column]
+
+
+def test_population_follows_the_official_total(to_2035):
+    _, tables = to_2035
+    checks = projection_total_checks(tables["districts"], "official_mid")
+    assert len(checks) == 3 * 2  # three districts, 2030 and 2035
+    assert all(c.ok for c in checks), [(c.district_id, c.data, c.model) for c in checks]
+
+
+def test_the_districts_age_and_lose_working_age_people_faster_than_people(to_2035):
+    _, tables = to_2035
+    d = tables["districts"]
+    share_67 = _year_end(d, 2035, "population_67_plus") / _year_end(d, 2035, "population")
+    share_67_start = _year_end(d, 2025, "population_67_plus") / _year_end(d, 2025, "population")
+    assert (share_67 > share_67_start).all()
+    retired = _year_end(d, 2035, "retired_households") / _year_end(d, 2035, "households")
+    retired_start = _year_end(d, 2025, "retired_households") / _year_end(d, 2025, "households")
+    # more retired households in the two Landkreise (Halle, a city gaining young adults,
+    # stays about level: 31 % in both years)
+    for district in ("burgenlandkreis", "saalekreis"):
+        assert retired[district] > retired_start[district] + 0.02
+    checks = pattern_checks(d, 2035)
+    assert all(c.ok for c in checks if "working age" in c.check)
+    assert all(c.ok for c in checks if "heads" in c.check)
+
+
+def test_components_of_change_add_up(to_2035):
+    model, tables = to_2035
+    d = tables["districts"].sort_values(["district_id", "quarter"])
+    for _, g in d.groupby("district_id", observed=True):
+        change = np.diff(g["population"].to_numpy())
+        flows = (g["births"] - g["deaths"] + g["net_migration"]).to_numpy()[1:]
+        assert np.allclose(change, flows, rtol=1e-9, atol=1e-6)
+    assert (d["births"] > 0).all() and (d["deaths"] > 0).all()
+
+
+def test_the_labour_pool_is_the_sum_of_its_named_flows(to_2035):
+    _, tables = to_2035
+    d = tables["districts"]
+    parts = ["pool_from_supply", "pool_from_coal", "pool_from_completers", "pool_from_closed_firms"]
+    assert np.allclose(d[parts].sum(axis=1), d["labour_pool"])
+    assert (d["hires"] <= d["vacancies"]).all()
+    assert np.allclose(d["unfilled_vacancies"], d["vacancies"] - d["hires"])
+    assert (d["hires"] <= np.ceil(d["labour_pool"]) + 1).all()
+    # staff of closed firms do come back to the pool
+    assert d["pool_from_closed_firms"].sum() > 0
+    # labour supply falls with the working-age population outside the cities
+    rural = d[d["district_id"] == "burgenlandkreis"]
+    assert rural["labour_supply"].iloc[-1] < 0.95 * rural["labour_supply"].iloc[0]
