@@ -132,8 +132,9 @@ class Households:
                 current households).
 
         Rows of a band with too many households dissolve at random (deaths, moves into care
-        or in with others, out-migration); bands with too few get new households, heads aged
-        evenly within the band, at the district's places. Returns (dissolved, formed) per
+        or in with others, out-migration), each with the probability that removes the surplus
+        in expectation; bands with too few get ``Poisson(deficit / w)`` new households, heads
+        aged evenly within the band, at the district's places. Returns (dissolved, formed) per
         district, in households.
         """
         t = self.table
@@ -142,19 +143,11 @@ class Households:
         cell = t.district.astype(np.int64) * n_b + band
         current = np.bincount(cell, t.weight, minlength=n_d * n_b)
         gap = target.ravel() - current
-        # dissolution: in each cell with a surplus, the rows with the smallest draws
-        u = rng.random(len(t))
-        mean_w = np.divide(
-            current,
-            np.bincount(cell, minlength=n_d * n_b),
-            out=np.ones(n_d * n_b),
-            where=current > 0,
-        )
-        n_out = np.where(gap < 0, np.rint(-gap / mean_w), 0).astype(np.int64)
-        order = np.lexsort((u, cell))
-        first = np.searchsorted(cell[order], np.arange(n_d * n_b))
-        rank = np.arange(len(t)) - first[cell[order]]
-        leaving = order[rank < n_out[cell[order]]]
+        # dissolution: each row of a cell with a surplus leaves with the cell's probability,
+        # which removes the surplus in expectation (one pass over the rows; sorting the rows
+        # to pick exact numbers cost 0.3 s a quarter at 1:1)
+        p_out = np.divide(-gap, current, out=np.zeros(n_d * n_b), where=(gap < 0) & (current > 0))
+        leaving = np.flatnonzero(rng.random(len(t)) < p_out[cell])
         dissolved = np.bincount(t.district[leaving], t.weight[leaving], minlength=n_d)
         self.remove(leaving)
         # formation: Poisson numbers of new rows per cell with a deficit
