@@ -146,7 +146,8 @@ class FirmParams:
     labour_inflow_per_year: float = 0.08
     coal_job_losers_to_crafts: float = 0.2  # share of coal job losers who join the crafts [E]
     retirement_age_mean: float = 63.6  # owners' mean age at handover (Nachfolgemonitor) [V]
-    retirement_age_sd: float = 3.0
+    # fitted: owners 65+ as numerous relative to 60-64 as in HWK Halle (12.5 % vs 25 % 60+)
+    retirement_age_sd: float = 8.6
     successor_age_mean: float = 38.3  # successors' mean age (Nachfolgemonitor Handwerk) [V]
     successor_age_sd: float = 7.0
     founder_age_mean: float = 36.0  # founders' mean age [E]

@@ -259,3 +259,33 @@ def test_no_module_but_the_owner_writes_a_table_column():
                 if col in owners and rel not in owners[col]:
                     offenders.append(f"{rel}:{n}: {line.strip()}")
     assert not offenders, "columns written outside their owner:\n" + "\n".join(offenders)
+
+
+def test_owner_exit_age_sd_is_the_fit_to_the_chamber_figures():
+    """model.firm.retirement_age_sd is fitted: re-fit it from the shipped data."""
+    from sim.agents.firm_lifecycle import exit_age_sd
+    from sim.config import FirmParams
+    from sim.datasets import load_craft_people
+
+    c = load_craft_people()
+    halle = c[(c["topic"] == "owner_age") & (c["area"] == "hwk_halle")]
+    share60 = float(
+        halle[(halle["year"] == 2022) & (halle["measure"] == "share_60plus")]["value"].iloc[0]
+    )
+    share65 = float(
+        halle[(halle["year"] == 2025) & (halle["measure"] == "share_65plus")]["value"].iloc[0]
+    )
+    fp = FirmParams()
+    assert (share60, share65) == (0.25, 0.125)
+    assert exit_age_sd(fp.retirement_age_mean, share60, share65) == pytest.approx(
+        fp.retirement_age_sd, abs=0.05
+    )
+
+
+def test_owners_in_office_exit_after_their_current_age():
+    from sim.agents.firm_lifecycle import exit_age_above
+
+    rng = np.random.default_rng(3)
+    age = rng.uniform(30, 80, 10_000)
+    exit_age = exit_age_above(age, rng.random(10_000), 63.6, 8.6)
+    assert (exit_age >= np.maximum(age, 55.0) - 1e-9).all()

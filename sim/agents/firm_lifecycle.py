@@ -37,6 +37,31 @@ def stratified_uniform(rng: np.random.Generator, n: int) -> np.ndarray:
     return (rng.permutation(n) + rng.random(n)) / max(n, 1)
 
 
+def exit_age_above(age: np.ndarray, u: np.ndarray, mean: float, sd: float) -> np.ndarray:
+    """An owner's exit (retirement) age given that the owner, now ``age``, has not exited:
+    the normal exit-age distribution truncated below at ``age`` and at 55 (earlier exits are
+    the other closures), drawn by inverse CDF from the uniforms ``u``."""
+    low = norm.cdf((np.maximum(age, 55.0) - mean) / sd)
+    p = np.clip(low + u * (1.0 - low), 0.0, 1.0 - 1e-12)
+    return mean + sd * norm.ppf(p)
+
+
+def exit_age_sd(mean: float, share_60_plus: float, share_65_plus: float) -> float:
+    """The sd of the owners' exit age that makes owners 65+ as numerous relative to owners
+    aged 60-64 as observed, for exit ages ~ N(``mean``, sd) and even inflows of owners into
+    their sixties (the stock of owners aged a is proportional to the share not yet exited)."""
+    from scipy.optimize import brentq
+
+    target = share_65_plus / (share_60_plus - share_65_plus)
+    ages = np.arange(60.0, 100.0, 0.01)
+
+    def ratio(sd: float) -> float:
+        alive = norm.sf(ages, mean, sd)
+        return alive[ages >= 65].sum() / alive[ages < 65].sum() - target
+
+    return float(brentq(ratio, 0.5, 30.0))
+
+
 def largest_remainder(total: int, shares: np.ndarray) -> np.ndarray:
     """Integers that sum to ``total`` and follow ``shares`` as closely as possible."""
     raw = total * shares / shares.sum()
@@ -126,11 +151,11 @@ class FirmLifecycle:
             cols["apprentices"].append(appr)
         c = {k: np.concatenate(v) for k, v in cols.items()}
         n = len(c["group"])
-        retire = rng.normal(fp.retirement_age_mean, fp.retirement_age_sd, n)
-        # owners already past their drawn age keep going a while (12.5 % of HWK Halle owners
-        # are 65+): retirement within an exponential 2 years instead of all in the first quarter
-        late = retire <= c["owner_age"]
-        retire[late] = c["owner_age"][late] + rng.exponential(2.0, late.sum())
+        # an owner in office has not retired yet: the exit age is drawn from the exit-age
+        # distribution above the owner's age (inverse CDF of the truncated normal)
+        retire = exit_age_above(
+            c["owner_age"], rng.random(n), fp.retirement_age_mean, fp.retirement_age_sd
+        )
         innovation = rng.beta(2.0, 5.0, n)
         sigma = fp.productivity_dispersion
         base = self.firms.group_productivity(c["district"], c["group"]) * np.exp(
@@ -183,7 +208,9 @@ class FirmLifecycle:
         successor_age = np.clip(
             fp.successor_age_mean + fp.successor_age_sd * norm.ppf(u[1, retiring]), 22, 60
         )
-        successor_retires = fp.retirement_age_mean + fp.retirement_age_sd * norm.ppf(u[2, retiring])
+        successor_retires = exit_age_above(
+            successor_age, u[2, retiring], fp.retirement_age_mean, fp.retirement_age_sd
+        )
         closed = []
         for i, row in enumerate(retiring):
             firm = firms.agent(row)
@@ -270,7 +297,7 @@ class FirmLifecycle:
         r2 = self.streams.for_quarter("startup_traits", q)
         staff = 1 + r2.binomial(1, 0.5, n)
         age = np.clip(r2.normal(fp.founder_age_mean, fp.founder_age_sd, n), 20.0, 60.0)
-        retire = r2.normal(fp.retirement_age_mean, fp.retirement_age_sd, n)
+        retire = exit_age_above(age, r2.random(n), fp.retirement_age_mean, fp.retirement_age_sd)
         innovation = r2.beta(2.0, 5.0, n)
         base = self.firms.group_productivity(self.place_district[place], group)
         return self.firms.found(
