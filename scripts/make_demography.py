@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-YEARS = [2025, 2030, 2035, 2040, 2045]
+YEARS = list(range(2020, 2046))  # every year: the model interpolates between them
 base_year = {
     "halle": 2023,
     "anhalt_bitterfeld": 2023,
@@ -28,35 +28,29 @@ def lin(b0, b1, v1):
 
 
 P = {}
-# Sachsen 8. RBV: base 31.12.2021, horizon 2040; V1=high, V2=mid, V3=low
-lz0 = 601866
-P[("leipzig_city", "official_high")] = (lin(2021, 2040, 672200 / lz0), "[D]")
-P[("leipzig_city", "official_mid")] = (lin(2021, 2040, 654860 / lz0), "[D]")
-P[("leipzig_city", "official_low")] = (lin(2021, 2040, 637960 / lz0), "[D]")
-P[("lk_leipzig", "official_low")] = (lin(2021, 2040, 0.96), "[D]")
-P[("lk_leipzig", "official_mid")] = (lin(2021, 2040, 0.975), "[E]")
-P[("lk_leipzig", "official_high")] = (lin(2021, 2040, 0.99), "[E]")
-P[("nordsachsen", "official_low")] = (lin(2021, 2040, 0.94), "[D]")
-P[("nordsachsen", "official_mid")] = (lin(2021, 2040, 0.957), "[E]")
-P[("nordsachsen", "official_high")] = (lin(2021, 2040, 0.975), "[E]")
-# Sachsen-Anhalt 8. RBP (base 31.12.2022, published 27.05.2025; horizon 2040; one variant =
-# official_mid) and Thueringen 3. rBv (base 2021, horizon 2042): the district totals of
-# sim/data/projection_targets.csv (their tags and sources in SOURCES_population.md);
-# official_low / official_high = the mid decline x 1.3 / x 0.6 [E] (ST publishes no variants)
+# Every district's path from the totals of sim/data/projection_targets.csv (their tags and
+# sources in SOURCES_population.md): Sachsen 8. RBV (base 31.12.2021, V1/V2/V3 = high/mid/low),
+# Sachsen-Anhalt 8. RBP (base 31.12.2022, published 27.05.2025; one variant = official_mid)
+# and Thueringen 3. rBv (base 2021, horizon 2042; one variant). For the one-variant states
+# official_low / official_high = the mid decline x 1.3 / x 0.6 [E]. A row's tag is the tag of
+# its data point where the year is one, [D] between points, [E] beyond the horizon.
 targets = pd.read_csv(
     Path(__file__).resolve().parent.parent / "sim" / "data" / "projection_targets.csv"
 )
 current = targets[
-    targets["edition"].str.startswith(("8. RBP", "3. rBv")) & (targets["age_group"] == "total")
+    targets["edition"].str.startswith(("8. RBV", "8. RBP", "3. rBv"))
+    & (targets["age_group"] == "total")
 ]
-for d, g in current.groupby("district_id"):
+TAGS = {}  # (district, variant, year) -> tag of the data point
+for (d, variant), g in current.groupby(["district_id", "variant"]):
     g = g.sort_values("year")
-    y0, p0 = int(g["year"].iloc[0]), float(g["persons"].iloc[0])
+    p0 = float(g["persons"].iloc[0])
     pts = [(int(y), float(v) / p0) for y, v in zip(g["year"], g["persons"], strict=True)]
-    tag = "[S]" if (g["tag"] == "S").any() else "[D/E]"
-    P[(d, "official_mid")] = (pts, tag)
-    P[(d, "official_low")] = ([(y, 1 - (1 - v) * 1.3) for y, v in pts], "[E]")
-    P[(d, "official_high")] = ([(y, 1 - (1 - v) * 0.6) for y, v in pts], "[E]")
+    P[(d, variant)] = (pts, None)
+    TAGS.update({(d, variant, int(y)): f"[{t}]" for y, t in zip(g["year"], g["tag"], strict=True)})
+    if g["edition"].iloc[0].startswith(("8. RBP", "3. rBv")):  # one variant: spread [E]
+        P[(d, "official_low")] = ([(y, 1 - (1 - v) * 1.3) for y, v in pts], "[E]")
+        P[(d, "official_high")] = ([(y, 1 - (1 - v) * 0.6) for y, v in pts], "[E]")
 # Thueringen low: the TLS 1. GemBv (2. rBv basis) path for Landkreis Altenburger Land [V]
 al = [(2020, 88610), (2025, 84400), (2030, 80150), (2035, 76380), (2040, 73140)]
 P[("altenburger_land", "official_low")] = ([(y, v / 88610) for y, v in al], "[D]")
@@ -82,7 +76,7 @@ for (d, v), (pts, tag) in sorted(P.items()):
                 variant=v,
                 year=y,
                 population_index=round(val(pts, y) / b, 4),
-                tag=tag if y <= hor else "[E]",
+                tag=(tag or TAGS.get((d, v, y), "[D]")) if y <= hor else "[E]",
             )
         )
 df = pd.DataFrame(rows)

@@ -64,14 +64,14 @@ def projection_total_checks(districts: pd.DataFrame, variant: str) -> list[Check
         if d not in set(districts["district_id"]):
             continue
         years, persons = g["year"].to_numpy(float), g["persons"].to_numpy(float)
-        # the model reads a projection year Y as the start of Y (demography.csv's convention):
-        # its value for Y is the population after the last quarter of Y - 1
-        base = np.interp(start_year, years, persons)
+        # a projection's figure for Y is the population at 31.12.Y, which the model records
+        # after the last quarter of Y; its first record is after its first quarter (31.3.)
+        base = np.interp(start_year - 1 + 0.25, years, persons)
         for year in (2030, 2035, 2040):
-            if year - 1 > districts["year"].max() or year > years.max():
+            if year > districts["year"].max() or year > years.max():
                 continue
             data = 100 * (np.interp(year, years, persons) / base - 1)
-            at = _at(districts, year - 1, "population")[d]
+            at = _at(districts, year, "population")[d]
             model = 100 * (at / _start(districts, "population")[d] - 1)
             out.append(
                 Check(
@@ -79,9 +79,9 @@ def projection_total_checks(districts: pd.DataFrame, variant: str) -> list[Check
                     d,
                     data,
                     model,
-                    0.5,
-                    "fitted: net migration follows the official total; 0.5 points allow for the "
-                    "quarterly interpolation of the path",
+                    0.1,
+                    "fitted: net migration follows the official total; 0.1 points for the "
+                    "rounding of demography.csv's index (4 decimals)",
                     f"projection_targets.csv ({g['edition'].iloc[0]}; "
                     f"tags {''.join(sorted(set(g['tag'])))})",
                     "fit",
@@ -112,7 +112,7 @@ def age_structure_checks(districts: pd.DataFrame) -> list[Check]:
                 model,
                 4.0,
                 "10 % of the value: the ratio depends on the projection's migration by age, "
-                "which the model replaces by one young-adult profile",
+                "which the model replaces by two age profiles (young adults, families)",
                 "8. RBP Sachsen-Anhalt via dubisthalle.de [S] (SRC_DUBISTHALLE_8RBP)",
                 "validate",
             )
@@ -207,7 +207,7 @@ def employment_trend_check(groups: pd.DataFrame) -> list[Check]:
             rate,
             1.5,
             "a recent trend (2022-2025) against the model's first years; 1.5 points a year",
-            "HWK Halle 63,500 (end 2022) -> 58,000 (mid 2025) [S] (craft_people.csv)",
+            "HWK Halle 63,500 (end 2022) [V] -> 58,000 (mid 2025) [S]; rate [D] (craft_people.csv)",
             "validate",
         )
     ]

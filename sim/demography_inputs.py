@@ -39,8 +39,9 @@ from sim.population import (
 
 STATE_KEYS = {"Sachsen": "sachsen", "Sachsen-Anhalt": "sachsen_anhalt", "Thüringen": "thueringen"}
 AGES = np.arange(N_AGES)
-# head-age bands in which households follow persons x headship (the headship data's bands)
-HEAD_AGE_EDGES = np.array([15, 25, 35, 45, 55, 65, 75, 85, N_AGES])
+# head-age bands in which households follow persons x headship: the headship data's bands, the
+# open 85+ band split so that the oldest heads follow the persons who survive
+HEAD_AGE_EDGES = np.array([15, 25, 35, 45, 55, 65, 75, 85, 90, 95, N_AGES])
 
 
 def state_of(districts: pd.DataFrame) -> list[str]:
@@ -128,29 +129,48 @@ def _both_sexes(rows: pd.DataFrame, measure: str) -> float | None:
     return float(next(iter(sexes.values())))
 
 
-def fertility_by_age(
-    districts: pd.DataFrame, variant: str, mean_age: float, sd: float
-) -> tuple[np.ndarray, dict[str, float]]:
-    """``(D, A)`` births per woman and year by age: the state's TFR on a normal schedule [E].
+class FertilityPath:
+    """Births per woman and year by age, per district, for any year: the state's TFR path on a
+    normal age schedule [E].
 
     The TFR is the current projection's assumption for the variant where the data have one
-    (Sachsen's 8th RBV, its long-run value from 2030), else the state's latest observed value
-    (an older edition's assumption is not used). Returns the schedules and TFR per state.
+    (Sachsen's 8th RBV: its start value in 2022 rising linearly to its long-run value in 2030),
+    else the state's latest observed value, held (an older edition's assumption is not used).
     """
-    vital = load_vital_rates()
-    tfr: dict[str, float] = {}
-    for state in sorted(set(state_of(districts))):
-        rows = vital[(vital["state"] == state) & (vital["measure"] == "tfr")]
-        if rows.empty:
-            raise DataError(f"vital_rates.csv has no tfr for {state}")
-        older = rows["note"].astype(str).str.contains("OLDER EDITION")
-        of_variant = rows[(rows["variant"].astype(str) == variant) & ~older]
-        rows = rows[rows["variant"].astype(str) == "actual"] if of_variant.empty else rows
-        tfr[state] = float(_latest(of_variant if len(of_variant) else rows)["value"])
-    return (
-        np.array([fertility_schedule(tfr[s], mean_age, sd) for s in state_of(districts)]),
-        tfr,
-    )
+
+    def __init__(self, districts: pd.DataFrame, variant: str, mean_age: float, sd: float) -> None:
+        vital = load_vital_rates()
+        self.states = state_of(districts)
+        self.shape = fertility_schedule(1.0, mean_age, sd)
+        self.points: dict[str, tuple[list[float], list[float]]] = {}
+        for state in sorted(set(self.states)):
+            rows = vital[(vital["state"] == state) & (vital["measure"] == "tfr")]
+            if rows.empty:
+                raise DataError(f"vital_rates.csv has no tfr for {state}")
+            older = rows["note"].astype(str).str.contains("OLDER EDITION")
+            of_variant = rows[(rows["variant"].astype(str) == variant) & ~older]
+            if len(of_variant):
+                years = [_first_year(p) for p in of_variant["period"]]
+                values = of_variant["value"].astype(float).tolist()
+                order = np.argsort(years)
+                self.points[state] = ([years[k] for k in order], [values[k] for k in order])
+            else:
+                actual = rows[rows["variant"].astype(str) == "actual"]
+                latest = _latest(actual if len(actual) else rows)
+                self.points[state] = ([2000.0], [float(latest["value"])])
+
+    def tfr(self, year: float) -> dict[str, float]:
+        return {s: float(np.interp(year, *p)) for s, p in self.points.items()}
+
+    def at(self, year: float) -> np.ndarray:
+        """``(D, A)`` births per woman and year by age in ``year``."""
+        tfr = self.tfr(year)
+        return np.array([tfr[s] * self.shape for s in self.states])
+
+
+def _first_year(period: str) -> float:
+    """'2022' -> 2022; '2030+' -> 2030; '2014-2020->2030' -> 2014."""
+    return float(re.findall(r"\d{4}", str(period))[0])
 
 
 def _schedule(data: pd.DataFrame, column: str) -> np.ndarray:
@@ -167,7 +187,8 @@ def _schedule(data: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def headship_by_age(area: str | None = None) -> np.ndarray:
-    """``(A,)`` households per person by the head's age (0 below 15)."""
+    """``(A,)`` households per person by the head's age (0 below 15): the state's own rates
+    where the data have them, else the first area listed."""
     data = load_headship_rates()
     if area is not None and (data["area"] == area).any():
         data = data[data["area"] == area]
@@ -190,22 +211,44 @@ def participation_by_age(state: str) -> np.ndarray:
     return _schedule(data[data["year"] == latest], "rate")
 
 
-def build_population(districts: pd.DataFrame, cfg) -> tuple[Population, int]:
+def build_population(districts: pd.DataFrame, cfg) -> tuple[Population, FertilityPath, int]:
     """The districts' persons by age with their states' life tables and fertility.
 
     ``cfg``: ``scenario.demography`` (variant, fertility schedule, migration age pattern).
-    Returns the population and the year-end of its age structure.
+    Returns the population, its fertility path and the year-end of its age structure.
     """
     persons, year = base_persons(districts)
     hazards, _ = life_table_hazards(districts)
     variant = getattr(cfg.variant, "value", cfg.variant)
-    fertility, _ = fertility_by_age(districts, variant, cfg.fertility_mean_age, cfg.fertility_sd)
+    fertility = FertilityPath(districts, variant, cfg.fertility_mean_age, cfg.fertility_sd)
     gain, loss = migration_profiles(
         (districts["kind"] == "kreisfreie_stadt").to_numpy(),
         young_adult_profile(cfg.migration_peak_age, cfg.migration_peak_sd),
         family_profile(cfg.family_migration_parent_age, cfg.migration_peak_sd),
     )
     population = Population(
-        persons, hazards, fertility, cfg.female_share_of_fertile_ages, gain, loss
+        persons, hazards, fertility.at(year + 1), cfg.female_share_of_fertile_ages, gain, loss
     )
-    return population, year
+    return population, fertility, year
+
+
+def build_demography(districts: pd.DataFrame, cfg, households, region, streams, start_quarter):
+    """The population by age and the demography scenario that moves it and the households
+    (``cfg``: ``scenario.demography``). Returns (population, demography)."""
+    from sim.scenarios.demography import Demography
+
+    population, fertility, age_year = build_population(districts, cfg)
+    demography = Demography(
+        cfg,
+        population,
+        households,
+        region,
+        streams,
+        start_quarter,
+        np.array([headship_by_age(s) for s in state_of(districts)]),
+        districts["households"].to_numpy(float),
+        HEAD_AGE_EDGES,
+        age_year,
+        fertility,
+    )
+    return population, demography

@@ -26,13 +26,7 @@ from sim.agents.household import Households
 from sim.agents.transfer import TransferInstitution, advise_all, create_institutions
 from sim.datasets import load_state_crafts, load_trade_groups
 from sim.demand import CraftDemand, population_shares
-from sim.demography_inputs import (
-    HEAD_AGE_EDGES,
-    build_population,
-    headship_by_age,
-    participation_by_age,
-    state_of,
-)
+from sim.demography_inputs import build_demography, participation_by_age, state_of
 from sim.interventions import lever_classes
 from sim.interventions.active import Interventions
 from sim.interventions.base import CostLedger, LeverContext
@@ -44,7 +38,6 @@ from sim.region import build_region
 from sim.scenarios import SCENARIO_ORDER
 from sim.scenarios.base import DemandParts
 from sim.scenarios.coal_exit import CoalExit
-from sim.scenarios.demography import Demography
 from sim.scenarios.energy_transition import EnergyTransition
 from sim.scenarios.structural_funds import StructuralFunds
 from sim.vocabulary import CLOSURE_EVENTS, STARTUPS, TRADE_GROUPS, format_quarter, parse_quarter
@@ -142,18 +135,13 @@ class RegionModel(mesa.Model):
             float(cfg.households_per_agent),
             scenario.coal_exit.income_replacement_rate,
         )
-        self.population, age_year = build_population(districts, scenario.demography)
-        self.demography = Demography(
+        self.population, self.demography = build_demography(
+            districts,
             scenario.demography,
-            self.population,
             self.households,
             region,
             self.streams,
             self.start_quarter,
-            headship_by_age(),
-            districts["households"].to_numpy(float),
-            HEAD_AGE_EDGES,
-            age_year,
         )
         self.households.populate(
             self.streams["init_households"], self.demography.head_age_weights()

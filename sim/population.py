@@ -81,6 +81,10 @@ class Population:
         self.last = QuarterDemography(births, deaths, flows.sum(axis=1))
         return self.last
 
+    def set_fertility(self, fertility: np.ndarray) -> None:
+        """``(D, A)`` births per woman and year by age from now on (a projection's path)."""
+        self.fertility_q = fertility / 4.0
+
     def rescale(self, totals: np.ndarray) -> None:
         """Scale each district's persons to ``totals``, keeping its age structure."""
         self.persons *= (totals / np.maximum(self.total, 1e-300))[:, None]

@@ -261,25 +261,33 @@ def test_no_module_but_the_owner_writes_a_table_column():
     assert not offenders, "columns written outside their owner:\n" + "\n".join(offenders)
 
 
-def test_owner_exit_age_sd_is_the_fit_to_the_chamber_figures():
-    """model.firm.retirement_age_sd is fitted: re-fit it from the shipped data."""
-    from sim.agents.firm_lifecycle import exit_age_sd
+def test_owner_exit_ages_are_the_fit_to_the_handover_age_and_hwk_leipzig():
+    """model.firm.retirement_age_mean/_sd are fitted: re-fit them from the shipped data."""
+    from scipy.stats import norm
+
+    from sim.agents.firm_lifecycle import EXIT_AGE_FLOOR, exit_age_fit
     from sim.config import FirmParams
     from sim.datasets import load_craft_people
 
     c = load_craft_people()
-    halle = c[(c["topic"] == "owner_age") & (c["area"] == "hwk_halle")]
-    share60 = float(
-        halle[(halle["year"] == 2022) & (halle["measure"] == "share_60plus")]["value"].iloc[0]
+    owners = c[c["topic"] == "owner_age"]
+
+    def value(area: str, year: int, measure: str) -> float:
+        row = owners[(owners["area"] == area) & (owners["year"] == year)]
+        return float(row[row["measure"] == measure]["value"].iloc[0])
+
+    handover = value("germany", 2021, "mean_age_at_handover")
+    share60, share65 = (
+        value("hwk_leipzig", 2021, "share_60plus"),
+        value("hwk_leipzig", 2020, "share_65plus"),
     )
-    share65 = float(
-        halle[(halle["year"] == 2025) & (halle["measure"] == "share_65plus")]["value"].iloc[0]
-    )
+    assert (handover, share60, share65) == (63.6, 0.19, 0.083)
+    mean, sd = exit_age_fit(handover, share60, share65)
     fp = FirmParams()
-    assert (share60, share65) == (0.25, 0.125)
-    assert exit_age_sd(fp.retirement_age_mean, share60, share65) == pytest.approx(
-        fp.retirement_age_sd, abs=0.05
-    )
+    assert (mean, sd) == pytest.approx((fp.retirement_age_mean, fp.retirement_age_sd), abs=0.05)
+    # the fitted distribution's mean above the floor is the observed handover age
+    z = (EXIT_AGE_FLOOR - mean) / sd
+    assert mean + sd * norm.pdf(z) / norm.sf(z) == pytest.approx(63.6, abs=0.01)
 
 
 def test_owners_in_office_exit_after_their_current_age():
@@ -287,5 +295,5 @@ def test_owners_in_office_exit_after_their_current_age():
 
     rng = np.random.default_rng(3)
     age = rng.uniform(30, 80, 10_000)
-    exit_age = exit_age_above(age, rng.random(10_000), 63.6, 8.6)
+    exit_age = exit_age_above(age, rng.random(10_000), 57.5, 9.5)
     assert (exit_age >= np.maximum(age, 55.0) - 1e-9).all()

@@ -41,25 +41,39 @@ def exit_age_above(age: np.ndarray, u: np.ndarray, mean: float, sd: float) -> np
     """An owner's exit (retirement) age given that the owner, now ``age``, has not exited:
     the normal exit-age distribution truncated below at ``age`` and at 55 (earlier exits are
     the other closures), drawn by inverse CDF from the uniforms ``u``."""
-    low = norm.cdf((np.maximum(age, 55.0) - mean) / sd)
+    low = norm.cdf((np.maximum(age, EXIT_AGE_FLOOR) - mean) / sd)
     p = np.clip(low + u * (1.0 - low), 0.0, 1.0 - 1e-12)
     return mean + sd * norm.ppf(p)
 
 
-def exit_age_sd(mean: float, share_60_plus: float, share_65_plus: float) -> float:
-    """The sd of the owners' exit age that makes owners 65+ as numerous relative to owners
-    aged 60-64 as observed, for exit ages ~ N(``mean``, sd) and even inflows of owners into
-    their sixties (the stock of owners aged a is proportional to the share not yet exited)."""
+EXIT_AGE_FLOOR = 55.0  # exits before this age are the other closures, not retirement
+
+
+def exit_age_fit(
+    mean_at_handover: float, share_60_plus: float, share_65_plus: float
+) -> tuple[float, float]:
+    """Mean and sd of the normal exit-age distribution (truncated at ``EXIT_AGE_FLOOR``) whose
+    truncated mean is the observed mean age at handover and which makes owners 65+ as numerous
+    relative to owners aged 60-64 as observed (for even inflows of owners into their sixties,
+    the stock of owners aged a is proportional to the share not yet exited)."""
     from scipy.optimize import brentq
 
     target = share_65_plus / (share_60_plus - share_65_plus)
     ages = np.arange(60.0, 100.0, 0.01)
 
-    def ratio(sd: float) -> float:
-        alive = norm.sf(ages, mean, sd)
+    def truncated_mean(mean: float, sd: float) -> float:
+        z = (EXIT_AGE_FLOOR - mean) / sd
+        return mean + sd * np.exp(norm.logpdf(z) - norm.logsf(z))  # inverse Mills ratio
+
+    def mean_for(sd: float) -> float:
+        return brentq(lambda m: truncated_mean(m, sd) - mean_at_handover, 20.0, 90.0)
+
+    def ratio_gap(sd: float) -> float:
+        alive = norm.sf(ages, mean_for(sd), sd)
         return alive[ages >= 65].sum() / alive[ages < 65].sum() - target
 
-    return float(brentq(ratio, 0.5, 30.0))
+    sd = float(brentq(ratio_gap, 1.0, 12.0))
+    return mean_for(sd), sd
 
 
 def largest_remainder(total: int, shares: np.ndarray) -> np.ndarray:

@@ -121,6 +121,7 @@ class Households:
         target: np.ndarray,
         band_edges: np.ndarray,
         place_weights: np.ndarray,
+        head_age_weights: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Dissolve and form households so that each district x head-age band holds its target.
 
@@ -130,6 +131,8 @@ class Households:
             band_edges: ``(B + 1,)`` head-age band edges (the last one open-ended).
             place_weights: ``(P,)`` where new households of a district settle (its places'
                 current households).
+            head_age_weights: ``(D, A)`` households by the head's single year of age (persons
+                x headship): a new head's age is drawn from it within the band.
 
         Rows of a band with too many households dissolve at random (deaths, moves into care
         or in with others, out-migration), each with the probability that removes the surplus
@@ -156,8 +159,12 @@ class Households:
         if len(cells) == 0:
             return dissolved, np.zeros(n_d)
         district, b = np.divmod(cells, n_b)
-        hi = np.r_[band_edges[1:-1], band_edges[-1] + 10.0]
-        age = rng.uniform(band_edges[:-1][b], hi[b])
+        # the head's age within the band, by single year from persons x headship
+        ages = np.arange(head_age_weights.shape[1])
+        in_band = (ages[None, :] >= band_edges[:-1][:, None]) & (
+            ages[None, :] < band_edges[1:][:, None]
+        )
+        age = draw_age_per_row(rng, head_age_weights[district] * in_band[b])
         place = np.empty(len(cells), dtype=np.int64)
         for d in np.unique(district):
             at = np.flatnonzero(self.region.place_district == d)
@@ -294,3 +301,12 @@ def draw_ages(rng: np.random.Generator, weights: np.ndarray, district: np.ndarra
         rows = district == d
         age[rows] = np.searchsorted(cdf[d], u[rows], side="right") + within[rows]
     return age
+
+
+def draw_age_per_row(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
+    """One age per row of ``weights`` (``(R, A)`` by single year of age), evenly within the
+    year (for the few thousand households formed in a quarter)."""
+    cdf = np.cumsum(weights, axis=1)
+    cdf /= np.maximum(cdf[:, -1:], 1e-300)
+    year = (cdf < rng.random(len(weights))[:, None]).sum(axis=1)
+    return np.minimum(year, weights.shape[1] - 1) + rng.random(len(weights))

@@ -28,12 +28,15 @@ class Demography(ScenarioProcess):
     population: persons by district and age (moved here each quarter).
     households: the rows that dissolve and form.
     region: the places; streams: the run's random streams; start_quarter: the first quarter.
-    headship: ``(A,)`` households per person by the head's age (the data's schedule).
+    headship: ``(D, A)`` households per person by the head's age (the district's state's
+        schedule).
     households_at_start: ``(D,)`` households per district at the start (data); each district's
         schedule is scaled to reproduce them [F].
     band_edges: head-age bands in which households are aligned to their target.
     age_structure_year: the year-end of ``population``'s age structure; it is moved along the
         projection to the start quarter, then scaled to the districts' population at the start.
+    fertility: the fertility path (``FertilityPath``: ``at(year)`` -> ``(D, A)``), or None to
+        keep the population's fertility fixed.
     """
 
     name = "demography"
@@ -50,6 +53,7 @@ class Demography(ScenarioProcess):
         households_at_start: np.ndarray,
         band_edges: np.ndarray,
         age_structure_year: int,
+        fertility=None,
     ) -> None:
         self.cfg = cfg
         self.population = population
@@ -58,6 +62,7 @@ class Demography(ScenarioProcess):
         self.streams = streams
         self.first_quarter = start_quarter
         self.band_edges = band_edges
+        self.fertility = fertility
         data = load_demography()
         variant = getattr(self.cfg.variant, "value", self.cfg.variant)
         data = data[data["variant"] == variant]
@@ -73,15 +78,18 @@ class Demography(ScenarioProcess):
         population.rescale(start_total)
         self.base_total = population.total.copy()
         # headship per district: the data's schedule scaled to the district's households [F]
-        scale = households_at_start / population.in_ages(headship)
-        self.headship = scale[:, None] * headship[None, :]
+        scale = households_at_start / (population.persons * headship).sum(axis=1)
+        self.headship = scale[:, None] * headship
         self.dissolved = np.zeros(len(self.base_total))  # households this quarter
         self.formed = np.zeros(len(self.base_total))
 
     def _path(self, year: float) -> np.ndarray:
-        """The projection's population index per district at a decimal year (data's base 1)."""
+        """The projection's population index per district at a decimal year (data's base 1).
+
+        A projection's figure for year Y is the population at 31.12.Y, i.e. at decimal Y + 1.
+        """
         return np.array(
-            [np.interp(year, *self.paths[d]) for d in self.region.districts["district_id"]]
+            [np.interp(year - 1.0, *self.paths[d]) for d in self.region.districts["district_id"]]
         )
 
     def index(self, quarter: int) -> np.ndarray:
@@ -97,7 +105,12 @@ class Demography(ScenarioProcess):
         base = self.population.total.copy()
         for q in range(first, self.first_quarter):
             rel = self._path(year_of(q + 1)) / self._path(year_of(first))
+            self._set_fertility(q)
             self.population.step(base * rel)
+
+    def _set_fertility(self, quarter: int) -> None:
+        if self.fertility is not None:
+            self.population.set_fertility(self.fertility.at(year_of(quarter)))
 
     def head_age_weights(self) -> np.ndarray:
         """``(D, A)`` households by the head's single year of age: persons x headship."""
@@ -116,9 +129,10 @@ class Demography(ScenarioProcess):
         hh.age(0.25)
         if not self.cfg.enabled:
             return
+        self._set_fertility(quarter)
         self.population.step(self.base_total * self.index(quarter + 1))
         t = hh.table
         place_weights = np.bincount(t.place, t.weight, minlength=self.region.n_places)
         self.dissolved, self.formed = hh.align(
-            rng, self.household_targets(), self.band_edges, place_weights
+            rng, self.household_targets(), self.band_edges, place_weights, self.head_age_weights()
         )
