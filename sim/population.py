@@ -93,10 +93,6 @@ class Population:
         """Persons per district in the reported age groups (``AGE_GROUPS``)."""
         return age_groups(self.persons, AGE_GROUPS)
 
-    def in_ages(self, weights: np.ndarray) -> np.ndarray:
-        """``sum_a persons[d, a] * weights[a]`` per district (e.g. labour supply, headship)."""
-        return self.persons @ weights
-
     def mean_age(self) -> np.ndarray:
         return self.persons @ (AGES + 0.5) / np.maximum(self.total, 1e-300)
 

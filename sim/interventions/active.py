@@ -60,10 +60,6 @@ class Interventions:
         """What all levers spent this quarter, per district (EUR)."""
         return self.ctx.ledger.total.copy()
 
-    def cost_by_lever(self) -> dict[str, np.ndarray]:
-        """What each lever spent this quarter, per district (EUR)."""
-        return {name: cost.copy() for name, cost in self.ctx.ledger.by_lever.items()}
-
     def summary(self) -> dict[str, dict]:
         """Per active lever over the run so far: its total cost and what it did (its results)."""
         return {
