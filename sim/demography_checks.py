@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.datasets import load_projection_targets
+from sim.datasets import load_districts, load_projection_targets
 
 
 @dataclass
@@ -182,6 +182,23 @@ def pattern_checks(districts: pd.DataFrame, year: int = PATTERN_YEAR) -> list[Ch
     return out
 
 
+def _first_years(
+    groups: pd.DataFrame, chamber: str, columns: list[str]
+) -> tuple[pd.Series, pd.Series, int] | None:
+    """``columns`` summed over a chamber's districts (``districts.csv``) in the first recorded
+    quarter and ``n`` quarters later (at most five years): (first, last, n); None when the run
+    is shorter than a year or models none of the chamber's districts."""
+    data = load_districts()
+    ids = data.loc[data["chamber"] == chamber, "district_id"]
+    g = groups[groups["district_id"].isin(ids)]
+    per_q = g.groupby("quarter", observed=True)[columns].sum()
+    quarters = sorted(per_q.index)
+    n = min(len(quarters) - 1, 20)
+    if n < 4:
+        return None
+    return per_q.loc[quarters[0]], per_q.loc[quarters[n]], n
+
+
 def employment_trend_check(groups: pd.DataFrame) -> list[Check]:
     """Craft employment in HWK Halle's districts over the first five years, per year.
 
@@ -189,16 +206,11 @@ def employment_trend_check(groups: pd.DataFrame) -> list[Check]:
     starts in 2025 and is not fitted to it, so its first years are compared with this recent
     trend (a pattern: the same direction and pace), tolerance 1.5 points a year.
     """
-    halle = ["halle", "saalekreis", "burgenlandkreis", "mansfeld_suedharz", "anhalt_bitterfeld"]
-    g = groups[groups["district_id"].isin(halle)]
-    if g.empty:
+    first_years = _first_years(groups, "hwk_halle", ["employees", "apprentices"])
+    if first_years is None:
         return []
-    per_q = g.groupby("quarter", observed=True)[["employees", "apprentices"]].sum().sum(axis=1)
-    quarters = sorted(per_q.index)
-    n = min(len(quarters) - 1, 20)
-    if n < 4:
-        return []
-    rate = 100 * ((per_q[quarters[n]] / per_q[quarters[0]]) ** (4 / n) - 1)
+    start, end, n = first_years
+    rate = 100 * ((end.sum() / start.sum()) ** (4 / n) - 1)
     return [
         Check(
             f"craft persons employed, HWK Halle districts, first {n / 4:g} years (%/yr)",
@@ -217,20 +229,17 @@ def owner_age_check(groups: pd.DataFrame) -> list[Check]:
     """The share of owners aged 60+ in HWK Halle's districts: its change a year over the
     model's first five years against the chamber's trend (16 % in 2012, 25 % in 2022: +0.9
     points a year [S/D], craft_people.csv); tolerance 0.9 points a year (the direction)."""
-    halle = ["halle", "saalekreis", "burgenlandkreis", "mansfeld_suedharz", "anhalt_bitterfeld"]
-    g = groups[groups["district_id"].isin(halle)]
-    per_q = g.groupby("quarter", observed=True)[["owners_60plus", "firms"]].sum()
-    quarters = sorted(per_q.index)
-    n = min(len(quarters) - 1, 20)
-    if n < 4:
+    first_years = _first_years(groups, "hwk_halle", ["owners_60plus", "firms"])
+    if first_years is None:
         return []
-    share = 100 * per_q["owners_60plus"] / per_q["firms"]
+    start, end, n = first_years
+    change = 100 * (end["owners_60plus"] / end["firms"] - start["owners_60plus"] / start["firms"])
     return [
         Check(
             f"owners aged 60+, HWK Halle districts, change a year over {n / 4:g} years (points)",
             "hwk_halle",
             0.9,
-            (share[quarters[n]] - share[quarters[0]]) * 4 / n,
+            change * 4 / n,
             0.9,
             "the observed direction and pace of 2012-2022; 0.9 points a year",
             "HWK Halle owners 60+: 16 % (2012) -> 25 % (2022) [S] (craft_people.csv)",

@@ -310,7 +310,7 @@ class RegionModel(mesa.Model):
         )
         t = self.firms.table
         wanted = np.bincount(t.district[s.labour["wanted"]], minlength=n_d).astype(float)
-        hires = np.bincount(t.district[s.labour["hired"]], minlength=n_d).astype(float)
+        hires = s.labour["hires_by_district"].astype(float)
         s.labour_flows = {
             **pool,
             "vacancies": wanted,

@@ -53,6 +53,7 @@ def adjust_labour(
         "hired": hired,
         "leavers": leavers,
         "shed": shed,
+        "hires_by_district": taken,
         "pool_left": np.maximum(pool - taken, 0.0),
     }
 
