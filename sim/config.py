@@ -258,9 +258,11 @@ def _fail(key: str, value: Any, allowed: str) -> None:
 
 def validate(cfg: DictConfig | Config) -> None:
     """Check rules a type cannot express. Raises ConfigError naming key and allowed values."""
+    from sim.config_domains import check_domains  # declared ranges, names, unknown keys
     from sim.datasets import load_districts  # local: data loading is not config's job
 
     c = cfg if isinstance(cfg, DictConfig) else OmegaConf.structured(cfg)
+    check_domains(c)
     for key in ("start", "end"):
         try:
             parse_quarter(c[key])
@@ -292,11 +294,7 @@ def validate(cfg: DictConfig | Config) -> None:
             _fail(f"model.firm.{key}", f[key], "a number >= 0")
     if c.model.market_rounds < 1:
         _fail("model.market_rounds", c.model.market_rounds, "an integer >= 1")
-    for name in INTERVENTIONS:
-        lever = c.intervention[name]
-        for key, value in lever.items():
-            if isinstance(value, float | int) and not isinstance(value, bool) and value < 0:
-                _fail(f"intervention.{name}.{key}", value, "a number >= 0")
+    # every number's range (levers' included) is declared in sim/config_domains.py
 
 
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
@@ -310,6 +308,9 @@ def load_config(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
+    from sim.config_domains import check_group_overrides  # scenario=[a,b], *_schema
+
+    check_group_overrides(overrides)  # before composing: Hydra would merge a list silently
     register_configs()
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()

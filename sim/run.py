@@ -34,17 +34,23 @@ from sim.config import (
     register_configs,
     validate,
 )
+from sim.config_domains import SINGLE_CHOICE_GROUPS, check_group_choice, check_group_overrides
 from sim.datasets import DataError
 from sim.store import (
     ResultsError,
+    check_writable,
     clear_failure,
     code_version,
     config_hash,
+    describe_differences,
+    differing_settings,
     is_finished,
     package_versions,
+    read_manifest,
     record_failure,
     remove_stale_temporaries,
     update_index,
+    verify_run,
     write_run,
 )
 from sim.sweep import SweepSummary
@@ -67,20 +73,68 @@ def run_dir_for(cfg: DictConfig) -> Path:
     return Path(cfg.results_dir) / str(cfg.batch) / run_id_for(cfg)
 
 
+def check_group_choices() -> None:
+    """Group choices as Hydra composed them: no list for region or scenario, no ``*_schema``.
+
+    Hydra records no choice for a group chosen with a list (``scenario=[a,b]``, which merges
+    the scenarios into one); the command line is checked before Hydra too, this catches the
+    same in configs (an experiment's sweep).
+    """
+    from hydra.core.hydra_config import HydraConfig
+
+    if not HydraConfig.initialized():
+        return
+    choices = HydraConfig.get().runtime.choices
+    for group in SINGLE_CHOICE_GROUPS:
+        if group != "experiment" and group not in choices:
+            raise ConfigError(
+                f"{group} was chosen with a list, which merges several {group}s into one run; "
+                f"choose one (to run several, sweep them: python -m sim.run -m {group}=a,b)"
+            )
+    for group, choice in choices.items():
+        check_group_choice(group, choice)
+
+
+def reuse_finished(cfg: DictConfig, run_dir: Path) -> bool:
+    """True if ``run_dir`` is a finished run of exactly these settings (so it is kept).
+
+    ResultsError if the folder is damaged, or holds a run of other settings (a fixed
+    ``run_id`` reused with other values): it is never overwritten and never passed off as
+    this command's result.
+    """
+    problems = verify_run(run_dir)
+    if problems:
+        raise ResultsError(
+            f"{run_dir} exists but is not a finished run ({'; '.join(problems)}); move it "
+            f"away to re-run it"
+        )
+    manifest = read_manifest(run_dir)
+    resolved = OmegaConf.to_container(cfg, resolve=True, enum_to_str=True)
+    if manifest["config_hash"] == config_hash(resolved):
+        return True
+    diffs = differing_settings(manifest["config"], resolved)
+    raise ResultsError(
+        f"{run_dir} holds a finished run of other settings (config_hash "
+        f"{manifest['config_hash']}, this command's {config_hash(resolved)}; "
+        f"{describe_differences(diffs) or 'settings differ'}); it is kept and not reused. "
+        f"Choose another run_id (or leave it empty: the id then includes the settings' hash) "
+        f"or another batch"
+    )
+
+
 def execute(cfg: DictConfig) -> Path:
     """Validate, run the model, and write the results folder. Returns the run folder."""
     from sim.model import RegionModel  # heavy imports only once the config is known good
 
+    check_group_choices()
     validate(cfg)
     run_dir = run_dir_for(cfg)
-    if is_finished(run_dir):
-        log.info("already finished, not run again: %s", run_dir)
-        return run_dir
     if run_dir.exists():
-        raise ResultsError(
-            f"{run_dir} exists but is not a finished run (no complete "
-            f"manifest.json); move it away to re-run it"
-        )
+        if reuse_finished(cfg, run_dir):
+            log.info("already finished, not run again: %s", run_dir)
+            return run_dir
+    # before the model runs: a disk fault costs seconds, not a finished run
+    check_writable(run_dir.parent)
     remove_stale_temporaries(run_dir)
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -188,6 +242,9 @@ def main(cfg: DictConfig) -> dict | None:
     except (ConfigError, DataError, ResultsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    except OSError as exc:  # the disk, not the model: a message, not a traceback
+        print(f"error: {type(exc).__name__}: {exc}; nothing of this run was kept", file=sys.stderr)
+        sys.exit(2)
     return None
 
 
@@ -205,13 +262,55 @@ def _with_override(args: list[str], override: str) -> list[str]:
     return [*args[:at], override, *args[at:]]
 
 
+def _last_value(overrides: list[str], key: str) -> str | None:
+    values = [o.split("=", 1)[1] for o in overrides if o.lstrip("+").split("=", 1)[0] == key]
+    return values[-1].strip("'\"") if values else None
+
+
+def _is_sweep(override: str) -> bool:
+    """``key=a,b`` or ``key=range(...)``: a value per job, not one for all."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    try:
+        return OverridesParser.create().parse_overrides([override])[0].is_sweep_override()
+    except Exception:  # a syntax error: Hydra's own message says where
+        return True
+
+
+def check_command(args: list[str], overrides: list[str]) -> None:
+    """What the command line alone shows is wrong, before Hydra starts (and writes its logs).
+
+    A fixed ``run_id`` in a sweep would give every job the same folder: the first to finish
+    would stand for all (a sweep over run ids, ``run_id=a,b``, is fine). The results folder
+    must be writable (Hydra writes its logs there before any run starts, and fails with a
+    traceback if it cannot).
+    """
+    multirun = any(a in ("-m", "--multirun") for a in args)
+    run_id = _last_value(overrides, "run_id")
+    if multirun and run_id and not _is_sweep(f"run_id={run_id}"):
+        raise ConfigError(
+            f"config key 'run_id' has value {run_id!r} in a sweep (-m); a run_id names one run, "
+            f"so every job would share its folder. Leave run_id empty (each run's id is then "
+            f"built from its scenario, intervention, seed and settings) and name the sweep's "
+            f"folder with batch=NAME"
+        )
+    results_dir = _last_value(overrides, "results_dir")
+    if results_dir is None:
+        results_dir = str(OmegaConf.load(CONF_DIR / "config.yaml").results_dir)
+    # an interpolation or a sweep over folders is resolved by Hydra: checked by each run
+    if not any(c in results_dir for c in ("${", ",", "(", "[", "*")):
+        check_writable(results_dir, min_free=0)
+
+
 def cli() -> None:
     args = sys.argv[1:]
     overrides = [a for a in args if not a.startswith("-")]
     try:
         check_experiment_overrides(overrides)
         check_override_keys(overrides)
-    except ConfigError as exc:
+        check_group_overrides(overrides)
+        check_command(args, overrides)
+    except (ConfigError, ResultsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
     # the sweep callback (sim.sweep) writes its summary to a file this command names

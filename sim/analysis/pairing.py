@@ -58,13 +58,74 @@ def pair_rows(
     return arms.merge(base, on=on, suffixes=("", suffix), how="inner")
 
 
+def settings_conflict(configs: dict[str, dict], runs: pd.DataFrame, key: str) -> str | None:
+    """Why the runs cannot be paired on ``key`` (a setting they differ in), or None.
+
+    Runs may differ in the seed, in ``key``'s settings between its values and in the other
+    dimension's settings between its values; not in anything else (where results are written
+    aside), and two runs with the same name for ``key`` or for the context must have the same
+    settings under it (an arm named like another but with other parameters).
+
+    Args:
+        configs: Run id -> the run's resolved config (its manifest's ``config``).
+        runs: Rows with run_id, scenario, intervention.
+        key: The compared dimension.
+    """
+    from sim.store import NOT_HASHED, differing_settings
+
+    other = other_dimension(key)
+    ignore = (*NOT_HASHED, "seed", "scenario", "intervention")
+    ids = list(runs["run_id"])
+    first = ids[0]
+    for run_id in ids[1:]:
+        diffs = differing_settings(configs[first], configs[run_id], ignore)
+        if diffs:
+            return _conflict(first, run_id, diffs, f"besides the compared {key} and the seed")
+    for dim in (key, other):
+        for value, group in runs.groupby(dim, sort=True):
+            gid = list(group["run_id"])
+            for run_id in gid[1:]:
+                diffs = differing_settings(
+                    {dim: configs[gid[0]].get(dim)}, {dim: configs[run_id].get(dim)}, ()
+                )
+                if diffs:
+                    why = f"although both are {dim}={value}"
+                    return _conflict(gid[0], run_id, diffs, why)
+    return None
+
+
+def _conflict(a: str, b: str, diffs: list, why: str) -> str:
+    name, va, vb = diffs[0]
+    more = f" (and {len(diffs) - 1} more setting(s))" if len(diffs) > 1 else ""
+    return (
+        f"runs {a} and {b} differ in setting '{name}' ({va!r} vs {vb!r}){more} {why}; a paired "
+        f"comparison needs runs that differ only in the compared dimension and the seed: move "
+        f"the runs of other settings to another folder (batch=NAME)"
+    )
+
+
+def check_settings(runs: pd.DataFrame, key: str) -> None:
+    """ResultsError naming the setting if the finished runs (index rows with ``path``) differ
+    in more than ``key`` and seed (see :func:`settings_conflict`)."""
+    from sim.store import ResultsError, read_manifest
+
+    configs = {r.run_id: read_manifest(r.path).get("config", {}) for r in runs.itertuples()}
+    problem = settings_conflict(configs, runs, key)
+    if problem:
+        raise ResultsError(problem)
+
+
 def run_pairs(runs: pd.DataFrame, key: str, base_value: str) -> pd.DataFrame:
     """The pairs of runs a comparison uses: columns arm, scenario, intervention, seed.
 
     ``scenario`` and ``intervention`` are those of the arm's run; its baseline partner has
-    ``key`` = ``base_value`` and the same seed and context.
+    ``key`` = ``base_value`` and the same seed and context. Runs of a sweep folder (with a
+    ``path`` column) are first checked to differ in nothing but ``key`` and seed
+    (:func:`check_settings`).
     """
     other = other_dimension(key)
+    if "path" in runs.columns and len(runs):
+        check_settings(runs, key)
     pairs = pair_rows(runs[[key, other, "seed"]], key, base_value)
     pairs = pairs.rename(columns={key: "arm"}).assign(**{key: lambda d: d["arm"]})
     return pairs[["arm", "scenario", "intervention", "seed"]]

@@ -38,6 +38,13 @@ from sim.store.sweeps import (
     update_index,
     write_index,
 )
+from sim.store.verify import (
+    check_run,
+    check_writable,
+    describe_differences,
+    differing_settings,
+    verify_run,
+)
 
 __all__ = [
     "FAILED_DIR",
@@ -50,10 +57,14 @@ __all__ = [
     "TABLES",
     "ResultsError",
     "build_index",
+    "check_run",
     "check_sweep_dir",
+    "check_writable",
     "clear_failure",
     "code_version",
     "config_hash",
+    "describe_differences",
+    "differing_settings",
     "finished_runs",
     "is_finished",
     "is_run_folder",
@@ -68,6 +79,7 @@ __all__ = [
     "remove_stale_temporaries",
     "stale_temporaries",
     "update_index",
+    "verify_run",
     "write_index",
     "write_run",
 ]

@@ -76,13 +76,10 @@ def package_versions(packages: tuple[str, ...] = PACKAGES) -> dict:
 
 
 def is_finished(run_dir: Path) -> bool:
-    manifest = Path(run_dir) / MANIFEST
-    if not manifest.is_file():
-        return False
-    try:
-        return json.loads(manifest.read_text()).get("status") == "complete"
-    except (OSError, json.JSONDecodeError):
-        return False
+    """A run folder that passes :func:`sim.store.verify.verify_run` (manifest and tables)."""
+    from sim.store.verify import verify_run
+
+    return Path(run_dir).is_dir() and not verify_run(run_dir)
 
 
 def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], manifest: dict) -> Path:
@@ -93,6 +90,8 @@ def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], manifest: dict) ->
             f"results folder {run_dir} already exists; finished runs are never "
             f"overwritten (delete it yourself or choose another run_id)"
         )
+    from sim.store.verify import verify_run
+
     run_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_path(run_dir)  # a folder, renamed as a whole once complete
     if tmp.exists():
@@ -113,7 +112,21 @@ def write_run(run_dir: Path, tables: dict[str, pd.DataFrame], manifest: dict) ->
             json.dump(manifest, fh, indent=2, default=str)
             fh.flush()
             os.fsync(fh.fileno())
+        # read back what was written (every table in full) before it may be called complete
+        problems = verify_run(tmp, deep=True)
+        if problems:
+            raise ResultsError(
+                f"the results of {run_dir.name} did not read back correctly, so they were not "
+                f"kept: {'; '.join(problems)}"
+            )
         os.rename(tmp, run_dir)  # atomic on one file system; fails if run_dir appeared meanwhile
+    except OSError as exc:  # disk full, permissions, a folder that vanished
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ResultsError(
+            f"could not write the results folder {run_dir}: {exc.strerror or exc} "
+            f"({type(exc).__name__}); nothing of this run was kept. Fix the cause and run the "
+            f"same command again"
+        ) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -151,6 +164,8 @@ def read_manifest(run_dir: Path) -> dict:
         manifest = json.loads(path.read_text())
     except json.JSONDecodeError as exc:
         raise ResultsError(f"{path} is corrupt (not valid JSON: {exc})") from None
+    if not isinstance(manifest, dict):
+        raise ResultsError(f"{path} is corrupt (not a JSON object)")
     if manifest.get("status") != "complete":
         raise ResultsError(f"{run_dir} is not complete (status {manifest.get('status')!r})")
     return manifest

@@ -21,6 +21,7 @@ from sim.store.runs import (
     read_manifest,
     remove_stale_temporaries,
 )
+from sim.store.verify import verify_run
 
 # ---- sweeps: many runs in one folder ------------------------------------------------------------
 #
@@ -120,15 +121,16 @@ def read_failures(sweep_dir: Path, run_ids: list[str] | None = None) -> dict[str
 
 def _index_row(run_dir: Path) -> dict:
     row = {"run_id": run_dir.name, "path": str(run_dir)}
+    problems = verify_run(run_dir)  # manifest fields, tables readable, rows as recorded
     try:
         manifest = read_manifest(run_dir)
     except ResultsError as exc:
         return {**row, "status": "corrupt", "error": str(exc)}
     config = manifest.get("config", {})
-    missing = [f"{name}.parquet" for name in TABLES if not (run_dir / f"{name}.parquet").is_file()]
+    config = config if isinstance(config, dict) else {}
     row.update(
-        status="corrupt" if missing else "complete",
-        error=f"{run_dir}: missing {', '.join(missing)}" if missing else "",
+        status="corrupt" if problems else "complete",
+        error=f"{run_dir}: {'; '.join(problems)}" if problems else "",
         scenario=manifest.get("scenario"),
         intervention=manifest.get("intervention"),
         seed=manifest.get("seed"),
