@@ -25,7 +25,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim import demography_checks as dc
 from sim.config import ConfigError, load_config
-from sim.datasets import DataError, load_districts, load_state_crafts
+from sim.datasets import DataError, load_districts, load_owner_age_anchors, load_state_crafts
 from sim.model import RegionModel
 from sim.vocabulary import TRADE_GROUPS, parse_quarter
 
@@ -35,7 +35,7 @@ DEFAULT_TOLERANCE = 0.05
 FITTED = [
     ("firms per district", "craft_firms (districts.csv): placed 1:1"),
     ("firms per trade group", "share_of_firms (trade_groups.csv): largest-remainder split"),
-    ("mean owner age per chamber", "share_owners_60plus (districts.csv): normal, sd 10 years"),
+    ("owner ages per chamber", "owner_age_anchors.csv: skew-normal to 60+, 65+ and mean age"),
     ("apprentice intake rate per district", "apprentices (districts.csv): steady state"),
     ("productivity per group", "turnover_per_person_eur (crafts_by_state.csv): state mean"),
     ("household spending shares on crafts", "private turnover = turnover x customer_private"),
@@ -77,6 +77,7 @@ def base_year_targets(model: RegionModel) -> list[Target]:
     pop, households = model.population.total, start["households"]
     model.step()
     data = load_districts().set_index("district_id")
+    anchors = load_owner_age_anchors()
     shares = model.groups["share_of_firms"].to_numpy(float)
     t = model.firms.table
     base = t.founded_quarter < model.start_quarter  # firms of the base year (not founders)
@@ -119,15 +120,17 @@ def base_year_targets(model: RegionModel) -> list[Target]:
             )
         )
         owners = owner_age0[at_start]
-        out.append(
-            Target(
-                "share of owners 60+",
-                d,
-                row["share_owners_60plus"],
-                float((owners >= 60).mean()) if len(owners) else 0.0,
-                source="districts.csv (chamber figure)",
+        anchor = anchors[anchors["chamber"] == row["chamber"]].set_index("measure")["value"]
+        for label, age in (("share of owners 60+", 60), ("share of owners 65+", 65)):
+            out.append(
+                Target(
+                    label,
+                    d,
+                    float(anchor[f"share_{age}plus"]),
+                    float((owners >= age).mean()) if len(owners) else 0.0,
+                    source="owner_age_anchors.csv (chamber figure)",
+                )
             )
-        )
         out.append(
             Target("households", d, row["households"], households[di], source="districts.csv")
         )
@@ -148,7 +151,7 @@ def base_year_targets(model: RegionModel) -> list[Target]:
                 source="crafts_by_state.csv (Handwerkszaehlung)",
             )
         )
-    assert len(out) == n_d * (len(TRADE_GROUPS) + 6) + len(set(district_state))
+    assert len(out) == n_d * (len(TRADE_GROUPS) + 7) + len(set(district_state))
     return out
 
 
@@ -301,6 +304,7 @@ def population_and_labour_checks(model: RegionModel, cfg) -> pd.DataFrame:
         *dc.pattern_checks(districts, min(last_year, dc.PATTERN_YEAR)),
         *dc.employment_trend_check(groups),
         *dc.owner_age_check(groups),
+        *dc.owner_hindcast_check(cfg.model.firm),
     ]
     return dc.frame(checks)
 

@@ -145,11 +145,11 @@ class FirmParams:
     # year's shortage persists unless demography or policy changes it [E]
     labour_inflow_per_year: float = 0.08
     coal_job_losers_to_crafts: float = 0.2  # share of coal job losers who join the crafts [E]
-    # owners' exit ages ~ N(mean, sd) truncated at 55, fitted (firm_lifecycle.exit_age_fit):
-    # truncated mean = the mean age at handover (Nachfolgemonitor, 63.6 [V]) and owners 65+
-    # relative to 60-64 as in HWK Leipzig (8.3 % 65+, 19 % 60+ [S]) [F]
-    retirement_age_mean: float = 57.5
-    retirement_age_sd: float = 9.5
+    # owners' exit ages ~ N(mean, sd) truncated at 55 (sim.owner_ages): the mean fitted to
+    # HWK Halle's owners 60+ (end 2022) still in office as owners 65+ in May 2025 (0.482
+    # [D]) [F]; the sd from half of all transferors being aged 60-67 (Nachfolgemonitor) [D]
+    retirement_age_mean: float = 68.8
+    retirement_age_sd: float = 5.2
     successor_age_mean: float = 38.3  # successors' mean age (Nachfolgemonitor Handwerk) [V]
     successor_age_sd: float = 7.0
     founder_age_mean: float = 36.0  # founders' mean age [E]

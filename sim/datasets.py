@@ -144,3 +144,8 @@ def load_participation_rates() -> pd.DataFrame:
 
 def load_craft_people() -> pd.DataFrame:
     return read_csv("craft_people.csv", ["topic", "area", "year", "measure", "value", "unit"])
+
+
+@cache
+def load_owner_age_anchors() -> pd.DataFrame:
+    return read_csv("owner_age_anchors.csv", ["chamber", "measure", "value", "source_id", "tag"])

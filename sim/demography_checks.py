@@ -265,3 +265,56 @@ def frame(checks: list[Check]) -> pd.DataFrame:
         for c in checks
     ]
     return pd.DataFrame(rows)
+
+
+def owner_hindcast_check(firm_params) -> list[Check]:
+    """HWK Halle's owners 60+ from 2012 to 2022 by the model's owner flows (``sim.owner_ages.
+    hindcast_share_60plus``): the 2012 stock from the chamber's 60+ share (16 % [S]), the
+    Saxon mean owner age (46 in 2009 [S]) and an estimated 65+ share [E]; exits at the fitted
+    exit ages, other closures, entrants at the successors' and founders' mean age, the number
+    of owners falling 0.8 % a year [D]. Not fitted to the 2022 share (25 % [S])."""
+    from sim.datasets import load_craft_people
+    from sim.owner_ages import base_age_fit, hindcast_share_60plus
+
+    c = load_craft_people()
+    halle = c[(c["topic"] == "owner_age") & (c["area"] == "hwk_halle")]
+
+    def value(year: int, measure: str) -> float:
+        return float(
+            halle.loc[(halle["year"] == year) & (halle["measure"] == measure)].value.iloc[0]
+        )
+
+    saxony = c[(c["topic"] == "owner_age") & (c["area"] == "sachsen") & (c["year"] == 2009)]
+    start = pd.DataFrame(
+        {
+            "measure": ["share_60plus", "share_65plus", "mean_age"],
+            "value": [
+                value(2012, "share_60plus"),
+                value(2012, "share_65plus"),
+                float(saxony.loc[saxony["measure"] == "mean_age", "value"].iloc[0]),
+            ],
+        }
+    )
+    fp = firm_params
+    shares = hindcast_share_60plus(
+        base_age_fit(start),
+        10,
+        fp.retirement_age_mean,
+        fp.retirement_age_sd,
+        fp.other_exit_rate_per_year,
+        (fp.successor_age_mean + fp.founder_age_mean) / 2.0,
+        (fp.successor_age_sd + fp.founder_age_sd) / 2.0,
+        value(2022, "owners_change_per_year"),
+    )
+    return [
+        Check(
+            "owners aged 60+, HWK Halle, 2022, hindcast from 2012 (share)",
+            "hwk_halle",
+            value(2022, "share_60plus"),
+            float(shares[-1]),
+            0.03,
+            "a chamber share read from a press report (+-1 point) and ten years of flows",
+            "HWK Halle 16 % (2012) -> 25 % (2022) [S] (craft_people.csv)",
+            "validate",
+        )
+    ]

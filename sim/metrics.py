@@ -133,6 +133,9 @@ class Recorder:
             "turnover_base_prices_eur": by_key(flows.volume),
             "inputs_eur": by_key(flows.inputs),
             "wages_eur": by_key(flows.wages),
+            "owner_age_mean": np.divide(
+                by_key(t.owner_age, alive), firms, out=np.zeros(self.n_keys), where=firms > 0
+            ),
             "innovation_mean": np.divide(
                 by_key(t.innovation, alive), firms, out=np.zeros(self.n_keys), where=firms > 0
             ),

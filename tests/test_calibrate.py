@@ -6,7 +6,7 @@ from sim.calibrate import main
 def test_shipped_config_meets_every_calibration_target(capsys):
     assert main(["--check"]) == 0
     out = capsys.readouterr().out
-    assert "120 of 120 targets within tolerance" in out
+    assert "129 of 129 targets within tolerance" in out
     assert "Fitted at initialisation" in out
 
 

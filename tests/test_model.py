@@ -261,37 +261,46 @@ def test_no_module_but_the_owner_writes_a_table_column():
     assert not offenders, "columns written outside their owner:\n" + "\n".join(offenders)
 
 
-def test_owner_exit_ages_are_the_fit_to_the_handover_age_and_hwk_leipzig():
+def test_owner_exit_ages_are_the_fit_to_hwk_halles_owner_flows():
     """model.firm.retirement_age_mean/_sd are fitted: re-fit them from the shipped data."""
-    from scipy.stats import norm
-
-    from sim.agents.firm_lifecycle import EXIT_AGE_FLOOR, exit_age_fit
     from sim.config import FirmParams
-    from sim.datasets import load_craft_people
+    from sim.datasets import load_craft_people, load_owner_age_anchors
+    from sim.owner_ages import base_age_fit, exit_age_fit, exit_age_sd_from_middle_half
 
     c = load_craft_people()
-    owners = c[c["topic"] == "owner_age"]
-
-    def value(area: str, year: int, measure: str) -> float:
-        row = owners[(owners["area"] == area) & (owners["year"] == year)]
-        return float(row[row["measure"] == measure]["value"].iloc[0])
-
-    handover = value("germany", 2021, "mean_age_at_handover")
-    share60, share65 = (
-        value("hwk_leipzig", 2021, "share_60plus"),
-        value("hwk_leipzig", 2020, "share_65plus"),
+    owners = c[(c["topic"] == "owner_age") & (c["area"] == "hwk_halle")]
+    survival = float(
+        owners.loc[owners["measure"] == "survival_60plus_2022_to_65plus_2025", "value"].iloc[0]
     )
-    assert (handover, share60, share65) == (63.6, 0.19, 0.083)
-    mean, sd = exit_age_fit(handover, share60, share65)
+    anchors = load_owner_age_anchors()
+    halle = anchors[anchors["chamber"] == "hwk_halle"]
+    share = halle.set_index("measure")["value"]
+    assert (survival, share["share_60plus"], share["share_65plus"]) == (0.482, 0.27, 0.125)
     fp = FirmParams()
+    sd = exit_age_sd_from_middle_half(60.0, 67.0)
+    mean = exit_age_fit(base_age_fit(halle), survival, sd, fp.other_exit_rate_per_year)
     assert (mean, sd) == pytest.approx((fp.retirement_age_mean, fp.retirement_age_sd), abs=0.05)
-    # the fitted distribution's mean above the floor is the observed handover age
-    z = (EXIT_AGE_FLOOR - mean) / sd
-    assert mean + sd * norm.pdf(z) / norm.sf(z) == pytest.approx(63.6, abs=0.01)
+
+
+def test_base_owner_ages_meet_each_chambers_anchors():
+    from sim.datasets import load_owner_age_anchors
+    from sim.owner_ages import OWNER_AGE_MIN, base_age_fit, base_ages
+
+    for chamber, rows in load_owner_age_anchors().groupby("chamber"):
+        value = rows.set_index("measure")["value"]
+        params = base_age_fit(rows)
+        ages = base_ages(params, (np.arange(100_000) + 0.5) / 100_000)
+        assert ages.min() >= OWNER_AGE_MIN
+        assert (ages >= 60).mean() == pytest.approx(value["share_60plus"], abs=1e-3), chamber
+        assert (ages >= 65).mean() == pytest.approx(value["share_65plus"], abs=1e-3), chamber
+        assert ages.mean() == pytest.approx(value["mean_age"], abs=0.05), chamber
+        # the founders' bulge: more owners in their late fifties than a normal with this mean
+        # and 60+ share would hold (0.11)
+        assert ((ages >= 55) & (ages < 60)).mean() > 0.12, chamber
 
 
 def test_owners_in_office_exit_after_their_current_age():
-    from sim.agents.firm_lifecycle import exit_age_above
+    from sim.owner_ages import exit_age_above
 
     rng = np.random.default_rng(3)
     age = rng.uniform(30, 80, 10_000)

@@ -14,6 +14,8 @@ import pandas as pd
 from scipy.stats import norm
 
 from sim.agents.firms import CraftFirms
+from sim.datasets import load_owner_age_anchors
+from sim.owner_ages import base_age_fit, base_ages, exit_age_above
 from sim.randomness import RandomStreams
 from sim.vocabulary import (
     CLOSURE_EVENTS,
@@ -35,45 +37,6 @@ def stratified_uniform(rng: np.random.Generator, n: int) -> np.ndarray:
     a random value.
     """
     return (rng.permutation(n) + rng.random(n)) / max(n, 1)
-
-
-def exit_age_above(age: np.ndarray, u: np.ndarray, mean: float, sd: float) -> np.ndarray:
-    """An owner's exit (retirement) age given that the owner, now ``age``, has not exited:
-    the normal exit-age distribution truncated below at ``age`` and at 55 (earlier exits are
-    the other closures), drawn by inverse CDF from the uniforms ``u``."""
-    low = norm.cdf((np.maximum(age, EXIT_AGE_FLOOR) - mean) / sd)
-    p = np.clip(low + u * (1.0 - low), 0.0, 1.0 - 1e-12)
-    return mean + sd * norm.ppf(p)
-
-
-EXIT_AGE_FLOOR = 55.0  # exits before this age are the other closures, not retirement
-
-
-def exit_age_fit(
-    mean_at_handover: float, share_60_plus: float, share_65_plus: float
-) -> tuple[float, float]:
-    """Mean and sd of the normal exit-age distribution (truncated at ``EXIT_AGE_FLOOR``) whose
-    truncated mean is the observed mean age at handover and which makes owners 65+ as numerous
-    relative to owners aged 60-64 as observed (for even inflows of owners into their sixties,
-    the stock of owners aged a is proportional to the share not yet exited)."""
-    from scipy.optimize import brentq
-
-    target = share_65_plus / (share_60_plus - share_65_plus)
-    ages = np.arange(60.0, 100.0, 0.01)
-
-    def truncated_mean(mean: float, sd: float) -> float:
-        z = (EXIT_AGE_FLOOR - mean) / sd
-        return mean + sd * np.exp(norm.logpdf(z) - norm.logsf(z))  # inverse Mills ratio
-
-    def mean_for(sd: float) -> float:
-        return brentq(lambda m: truncated_mean(m, sd) - mean_at_handover, 20.0, 90.0)
-
-    def ratio_gap(sd: float) -> float:
-        alive = norm.sf(ages, mean_for(sd), sd)
-        return alive[ages >= 65].sum() / alive[ages < 65].sum() - target
-
-    sd = float(brentq(ratio_gap, 1.0, 12.0))
-    return mean_for(sd), sd
 
 
 def largest_remainder(total: int, shares: np.ndarray) -> np.ndarray:
@@ -134,6 +97,8 @@ class FirmLifecycle:
         share, rel = g["share_of_firms"].to_numpy(float), g["persons_per_firm_rel"].to_numpy(float)
         rel_norm = rel / (share * rel).sum()
         cols: dict[str, list] = defaultdict(list)
+        anchors = load_owner_age_anchors()
+        owner_age_fits = {c: base_age_fit(a) for c, a in anchors.groupby("chamber")}
         for di, row in d.iterrows():
             n_by_group = largest_remainder(int(row["craft_firms"]), share)
             group = np.repeat(np.arange(len(TRADE_GROUPS)), n_by_group)
@@ -151,9 +116,8 @@ class FirmLifecycle:
                     np.ceil(np.log1p(-u_size) / np.log1p(-np.minimum(p_size, 0.999))),
                 )
             staff = np.maximum(staff, 1).astype(int)
-            # owner age ~ N(mu, 10) with mu set so the share aged 60+ matches the chamber figure
-            mu = 60.0 - 10.0 * norm.ppf(1.0 - float(row["share_owners_60plus"]))
-            age = np.clip(mu + 10.0 * norm.ppf(stratified_uniform(rng, len(group))), 22.0, 85.0)
+            # owner ages from the chamber's skew-normal (60+, 65+ and mean, sim.owner_ages)
+            age = base_ages(owner_age_fits[row["chamber"]], stratified_uniform(rng, len(group)))
             cols["district"].append(np.full(len(group), di))
             cols["group"].append(group)
             cols["place"].append(place)

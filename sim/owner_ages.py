@@ -1,0 +1,147 @@
+"""Owners' ages: the base-year age distribution per chamber and the exit (retirement) ages.
+
+Pure functions of data and parameters, used by ``sim.agents.firm_lifecycle`` and re-fitted in
+the tests from the shipped data.
+
+* **Base-year owner ages** follow a skew-normal distribution per chamber, fitted to the
+  chamber's shares of owners aged 60+ and 65+ and the mean owner age
+  (``sim/data/owner_age_anchors.csv``). A skew-normal with its long tail to the young ages
+  holds the 1990s founders' bulge that the chambers' rising 60+ shares come from (a normal
+  with the same 60+ share puts too few owners in their late fifties).
+* **Exit ages** are normal, truncated below at ``EXIT_AGE_FLOOR`` (earlier exits are the other
+  closures): the spread from the middle half of transferors' ages (60-67, Nachfolgemonitor),
+  the mean fitted to the region's own chamber figures, HWK Halle's owners 60+ at the end of
+  2022 still in office as owners 65+ in 2025 (see ``exit_age_fit``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import brentq, least_squares
+from scipy.stats import norm, skewnorm
+
+EXIT_AGE_FLOOR = 55.0  # exits before this age are the other closures, not retirement
+OWNER_AGE_MIN, OWNER_AGE_MAX = 22.0, 85.0
+SURVIVAL_YEARS = 2.4  # end 2022 -> May 2025, the two HWK Halle owner-age figures
+_AGES = np.arange(EXIT_AGE_FLOOR, 100.0, 0.02)  # integration grid for the fits, years
+
+
+def base_age_fit(anchors: pd.DataFrame) -> tuple[float, float, float]:
+    """Skew-normal (shape, loc, scale) whose shares 60+ and 65+ and mean match one chamber's
+    ``owner_age_anchors.csv`` rows (measures ``share_60plus``, ``share_65plus``, ``mean_age``)."""
+    value = anchors.set_index("measure")["value"].astype(float)
+    need = {"share_60plus", "share_65plus", "mean_age"}
+    if not need <= set(value.index):
+        raise ValueError(f"owner age anchors need {sorted(need)}, have {sorted(value.index)}")
+
+    def gaps(p: np.ndarray) -> list[float]:
+        dist = skewnorm(p[0], p[1], abs(p[2]))
+        adult = dist.sf(OWNER_AGE_MIN)  # owners are adults: the distribution above the minimum
+        mean = dist.expect(lambda x: x, lb=OWNER_AGE_MIN, conditional=True)
+        return [
+            dist.sf(60.0) / adult - value["share_60plus"],
+            dist.sf(65.0) / adult - value["share_65plus"],
+            (mean - value["mean_age"]) / 20.0,  # years scaled to share-like size
+        ]
+
+    fit = least_squares(gaps, [-3.0, 62.0, 15.0])
+    if np.abs(fit.fun).max() > 1e-4:
+        raise ValueError(f"owner age anchors cannot be met by a skew-normal: {value.to_dict()}")
+    return float(fit.x[0]), float(fit.x[1]), float(abs(fit.x[2]))
+
+
+def base_ages(params: tuple[float, float, float], u: np.ndarray) -> np.ndarray:
+    """Owner ages for the uniforms ``u`` (inverse CDF of the distribution above
+    ``OWNER_AGE_MIN``), capped at ``OWNER_AGE_MAX``."""
+    low = skewnorm.cdf(OWNER_AGE_MIN, *params)
+    return np.minimum(skewnorm.ppf(low + u * (1.0 - low), *params), OWNER_AGE_MAX)
+
+
+def exit_age_above(age: np.ndarray, u: np.ndarray, mean: float, sd: float) -> np.ndarray:
+    """An owner's exit (retirement) age given that the owner, now ``age``, has not exited:
+    the normal exit-age distribution truncated below at ``age`` and at ``EXIT_AGE_FLOOR``,
+    drawn by inverse CDF from the uniforms ``u``."""
+    low = norm.cdf((np.maximum(age, EXIT_AGE_FLOOR) - mean) / sd)
+    p = np.clip(low + u * (1.0 - low), 0.0, 1.0 - 1e-12)
+    return mean + sd * norm.ppf(p)
+
+
+def still_in_office(
+    age: np.ndarray, years: float, mean: float, sd: float, other_exit_rate: float
+) -> np.ndarray:
+    """Chance that an owner aged ``age`` is still in office ``years`` later: not retired
+    (exit ages as above) and not closed for other reasons (constant yearly rate)."""
+    floor = np.maximum(age, EXIT_AGE_FLOOR)
+    retired_not = norm.sf((np.maximum(age + years, EXIT_AGE_FLOOR) - mean) / sd) / norm.sf(
+        (floor - mean) / sd
+    )
+    return retired_not * np.exp(-other_exit_rate * years)
+
+
+def exit_age_sd_from_middle_half(age_from: float, age_to: float) -> float:
+    """The sd of a normal whose middle half spans ``age_from``..``age_to`` (half of the
+    transferors aged 60-67, Nachfolgemonitor [V]): the interquartile range / 1.349."""
+    return (age_to - age_from) / (2.0 * norm.ppf(0.75))
+
+
+def exit_age_fit(
+    stock: tuple[float, float, float],
+    survival_60_to_65: float,
+    sd: float,
+    other_exit_rate: float,
+) -> float:
+    """The mean of the truncated-normal exit age (sd given) at which owners 60+ now are still
+    in office as owners 65+ ``SURVIVAL_YEARS`` later in the observed proportion (HWK Halle,
+    end 2022 -> May 2025), for a 60+ stock spread as the skew-normal ``stock`` (the chamber's
+    base-year distribution above ``OWNER_AGE_MIN``).
+
+    The mean age at handover (63.6, Nachfolgemonitor, a sample of larger firms) is not used:
+    the region's chamber figures say its owners stay longer.
+    """
+    ages = _AGES[_AGES >= 60.0]
+    density = skewnorm.pdf(ages, *stock)
+
+    def gap(mean: float) -> float:
+        later = still_in_office(ages, SURVIVAL_YEARS, mean, sd, other_exit_rate)
+        survival = (density * later)[ages >= 65.0 - SURVIVAL_YEARS].sum() / density.sum()
+        return survival - survival_60_to_65
+
+    return float(brentq(gap, 55.0, 95.0))
+
+
+def truncated_mean(mean: float, sd: float) -> float:
+    """Mean exit age of the normal truncated at ``EXIT_AGE_FLOOR`` (inverse Mills ratio)."""
+    z = (EXIT_AGE_FLOOR - mean) / sd
+    return float(mean + sd * np.exp(norm.logpdf(z) - norm.logsf(z)))
+
+
+def hindcast_share_60plus(
+    start: tuple[float, float, float],
+    years: int,
+    exit_mean: float,
+    exit_sd: float,
+    other_exit_rate: float,
+    entrant_age_mean: float,
+    entrant_age_sd: float,
+    owners_change_per_year: float,
+) -> np.ndarray:
+    """Shares of owners aged 60+ over ``years`` years from a skew-normal ``start`` stock, by the
+    model's own owner flows: exits at the fitted exit ages, other closures at a constant rate,
+    entrants (successors and founders) at normal ages replacing the exits net of the observed
+    change in the number of owners. One-year steps on single years of age; returns years + 1
+    shares, the first being the start."""
+    ages = np.arange(OWNER_AGE_MIN, 100.0)
+    stock = np.diff(skewnorm.cdf(np.append(ages, 100.0), *start))  # owners per year of age
+    stock /= stock.sum()
+    entrants = np.diff(norm.cdf(np.append(ages, 100.0), entrant_age_mean, entrant_age_sd))
+    entrants /= entrants.sum()
+    in_office_next = still_in_office(ages, 1.0, exit_mean, exit_sd, other_exit_rate)
+    shares = [stock[ages >= 60].sum()]
+    for _ in range(years):
+        total = stock.sum()
+        stayed = np.roll(stock * in_office_next, 1)
+        stayed[0] = 0.0
+        stock = stayed + entrants * max(total * (1 + owners_change_per_year) - stayed.sum(), 0.0)
+        shares.append(stock[ages >= 60].sum() / stock.sum())
+    return np.asarray(shares)
