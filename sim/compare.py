@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sim.analysis.comparison import Comparison, paired_comparison
 from sim.analysis.pairing import PAIR_KEYS
-from sim.store import ResultsError
+from sim.store import ResultsError, check_sweep_dir, check_writable
 
 __all__ = ["Comparison", "main", "paired_comparison", "parse_baseline"]
 
@@ -56,13 +56,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-figures", action="store_true", help="tables and summary only")
     args = parser.parse_args(argv)
+    out = Path(args.out) if args.out else Path(args.sweep_dir) / "_report" / "comparison"
     try:
         baseline = parse_baseline(args.baseline)
+        check_sweep_dir(args.sweep_dir)
+        # before the comparison is computed: a folder it cannot write to costs no time
+        check_writable(out, min_free=0, create=False, what="output")
         comparison = paired_comparison(args.sweep_dir, baseline, metrics=args.metric)
-        out = Path(args.out) if args.out else Path(args.sweep_dir) / "_report" / "comparison"
         written = comparison.write(out, figures=not args.no_figures)
     except ResultsError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # the disk, not the comparison: a message, not a traceback
+        print(
+            f"error: cannot write the comparison to {out}: {exc.strerror or exc} "
+            f"({type(exc).__name__}); choose another folder with --out",
+            file=sys.stderr,
+        )
         return 2
     print(comparison.summary_markdown())
     print(f"wrote {len(written)} files to {out}")

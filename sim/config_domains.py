@@ -201,7 +201,8 @@ NAME_KEYS = ("batch", "run_id", "scenario.name")
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+=-]{0,119}")
 NAME_RULE = (
     "a plain name (letters, digits and _ . + = -, starting with a letter or digit, at most 120 "
-    "characters, not '..'): it names a folder under results_dir, so no '/', '\\' or '..'"
+    "characters, not '..', not index.parquet or manifest.json): it names a folder under "
+    "results_dir, so no '/', '\\' or '..'"
 )
 # groups whose command-line choice must be one option (intervention combines several)
 SINGLE_CHOICE_GROUPS = ("region", "scenario", "experiment")
@@ -211,9 +212,16 @@ def _fail(key: str, value: Any, allowed: str) -> None:
     raise ConfigError(f"config key '{key}' has invalid value {value!r}; allowed: {allowed}")
 
 
+# files of the store a run or sweep folder sits beside (sim.store.INDEX and MANIFEST): a folder
+# of that name would be taken for them
+RESERVED_NAMES = ("index.parquet", "manifest.json")
+
+
 def is_name(text: str) -> bool:
-    """A folder name that stays inside its parent: no separators, no '..', not hidden."""
-    return bool(NAME_PATTERN.fullmatch(text)) and ".." not in text
+    """A folder name that stays inside its parent: no separators, no '..', not hidden, not
+    one of the store's own file names."""
+    ok = bool(NAME_PATTERN.fullmatch(text)) and ".." not in text
+    return ok and text.lower() not in RESERVED_NAMES
 
 
 def check_name(key: str, value: Any, empty_ok: bool = False) -> None:

@@ -16,6 +16,7 @@ on; re-running the same command runs only what is missing or failed (docs/usage_
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -25,6 +26,7 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
+from sim.cli_checks import check_override_forms, check_yaml_files
 from sim.config import (
     CONF_DIR,
     ConfigError,
@@ -53,7 +55,7 @@ from sim.store import (
     verify_run,
     write_run,
 )
-from sim.sweep import SweepSummary
+from sim.sweep import PARENT_ENV, SweepSummary, watch_parent
 
 log = logging.getLogger("sim.run")
 # Mesa logs every step at INFO; Hydra sets the root logger to INFO
@@ -189,6 +191,15 @@ def _in_multirun() -> bool:
     return HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN
 
 
+def _in_worker_pool() -> bool:
+    """A job run by joblib's worker processes (the default launcher), not by the basic
+    launcher in this process or by submitit (whose jobs may outlive their submitter)."""
+    from hydra.core.hydra_config import HydraConfig
+
+    target = str(OmegaConf.select(HydraConfig.get(), "launcher._target_") or "")
+    return "joblib" in target.lower()
+
+
 def sweep_job(cfg: DictConfig) -> dict:
     """One job of a multirun: run it, or record why it failed; never raise for a model error.
 
@@ -197,6 +208,8 @@ def sweep_job(cfg: DictConfig) -> dict:
     killed.
     """
     clock = time.perf_counter()
+    if _in_worker_pool():
+        watch_parent()  # a worker ends with the sweep's process, even after its SIGKILL
     cfg.progress = False  # one quarter bar per parallel job would garble the terminal
     record: dict = {"status": "failed", "run_id": None, "run_dir": None}
     run_dir = None
@@ -306,6 +319,8 @@ def cli() -> None:
     args = sys.argv[1:]
     overrides = [a for a in args if not a.startswith("-")]
     try:
+        check_override_forms(overrides)
+        check_yaml_files(args)
         check_experiment_overrides(overrides)
         check_override_keys(overrides)
         check_group_overrides(overrides)
@@ -313,6 +328,7 @@ def cli() -> None:
     except (ConfigError, ResultsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    os.environ[PARENT_ENV] = str(os.getpid())  # the workers' watchdog (sim.sweep.watch_parent)
     # the sweep callback (sim.sweep) writes its summary to a file this command names
     with tempfile.TemporaryDirectory(prefix="sim-sweep-") as tmp:
         summary_file = Path(tmp) / "summary.json"

@@ -39,6 +39,51 @@ from sim.atomic import write_text
 
 PROGRESS_FILE = "progress.jsonl"
 JOB_STATUSES = ("complete", "skipped", "failed")
+# the launching process's id, set by ``sim.run.cli`` and inherited by the sweep's workers
+PARENT_ENV = "SIM_SWEEP_PARENT"
+PARENT_EXIT_CODE = 70  # a worker that ended because its sweep's process was gone
+_watching: list[threading.Thread] = []
+
+
+def _parent_gone(expected: int) -> bool:
+    if os.getppid() != expected:  # re-parented: the process that started this one has ended
+        return True
+    try:
+        os.kill(expected, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # exists, but not ours to signal: alive
+        pass
+    return False
+
+
+def watch_parent(interval_s: float = 1.0) -> bool:
+    """End this worker process soon after the sweep's launching process ends.
+
+    Loky (joblib) workers outlive a parent killed with SIGKILL: nothing tells them, and each
+    holds a model in memory and goes on running jobs nobody collects. The first job of a worker
+    starts one daemon thread that checks every ``interval_s`` whether the parent (``PARENT_ENV``,
+    else the parent at start) still exists and is still this process's parent, and ends the
+    worker at once (``os._exit``) when not. A run cut short this way leaves only its hidden
+    temporary folder, which the next attempt removes. Returns True if it started a watchdog.
+    """
+    if _watching or os.name != "posix":
+        return False
+    expected = int(os.environ.get(PARENT_ENV) or os.getppid())
+    if expected == os.getpid():  # the launching process itself (the basic launcher)
+        return False
+
+    def watch() -> None:
+        while not _parent_gone(expected):
+            time.sleep(interval_s)
+        os._exit(PARENT_EXIT_CODE)
+
+    if _parent_gone(expected):
+        os._exit(PARENT_EXIT_CODE)
+    thread = threading.Thread(target=watch, name="sweep-parent-watchdog", daemon=True)
+    thread.start()
+    _watching.append(thread)
+    return True
 
 
 @dataclass

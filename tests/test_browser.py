@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_ui import shared_sweep
+from tests.test_ui import damaged_results, shared_sweep
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -69,7 +69,10 @@ def server(tmp_path_factory):
     except AssetsError as exc:
         pytest.fail(f"Solara's page assets are missing and could not be installed: {exc}")
     sweep = shared_sweep(tmp_path_factory)
-    results = sweep.parent
+    results = tmp_path_factory.mktemp("browser_results")
+    shutil.copytree(sweep, results / sweep.name)  # listed first: the view's default
+    damaged_results(sweep, results, "status_only", name="broken")  # a run of {"status": "complete"}
+    (results / "zz_file").write_text("a file where a sweep folder could be")
     log_path = tmp_path_factory.mktemp("browser") / "server.log"
     log = open(log_path, "w+")  # closed in the teardown
     port = free_port()
@@ -156,4 +159,31 @@ def test_live_and_compare_views_in_chromium(server, tmp_path):
     for png, copy in ((live_png, "/tmp/ui_live.png"), (compare_png, "/tmp/ui_compare.png")):
         assert png.stat().st_size > 20_000  # a page with images, not a blank one
         shutil.copy(png, copy)
+    assert "Traceback" not in Path(server["log"]).read_text()
+
+
+def test_a_damaged_sweep_is_a_message_and_the_live_view_goes_on(server):
+    """Issue 15: a bad folder in the compare view is a message on the page (no traceback, in
+    the page or the server's log), and the live view beside it still runs."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1400})
+            page.goto(server["url"])
+            quarter = page.locator(".sim-quarter")
+            expect(quarter).to_have_text("start", timeout=90_000)
+            page.locator(".sim-view-compare").click()
+            page.locator(".sim-sweep").click()
+            page.get_by_role("option", name="broken").click()
+            error = page.locator(".sim-compare-error")
+            expect(error).to_contain_text("corrupt run folder", timeout=60_000)
+            expect(error).to_contain_text("manifest.json has no 'run_id'")
+            assert "Traceback" not in page.locator("body").inner_text()
+            page.locator(".sim-view-live").click()
+            page.locator(".sim-step").click()
+            expect(quarter).to_have_text("2025Q1", timeout=30_000)
+        finally:
+            browser.close()
     assert "Traceback" not in Path(server["log"]).read_text()

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pytest
 
-from sim.analysis.pairing import run_pairs
+from sim.analysis.comparison import paired_comparison
+from sim.analysis.pairing import check_settings, run_pairs
 from sim.config import ConfigError, load_config
 from sim.config_domains import (
     Domain,
@@ -40,10 +41,21 @@ FAST = [*SMALL[:-2], "end=2025Q4"]
 
 # ---- 1, 7: run_id, batch and scenario names are names, not paths ------------------------------
 @pytest.mark.parametrize("key", ["run_id", "batch", "scenario.name"])
-@pytest.mark.parametrize("value", ["../escape", "/tmp/abs", "a/b", "..", ".hidden", "_report"])
+@pytest.mark.parametrize(
+    "value",
+    ["../escape", "/tmp/abs", "a/b", "..", ".", ".hidden", ".failed", "_report", "index.parquet",
+     "manifest.json", "Index.Parquet"],
+)  # fmt: skip
 def test_names_that_would_leave_their_folder_are_refused(key, value):
     with pytest.raises(ConfigError, match=rf"'{key}' has invalid value .*plain name"):
         load_config([*SMALL, f"{key}='{value}'"])
+
+
+def test_the_reserved_names_are_the_stores_own_files():
+    from sim.config_domains import RESERVED_NAMES
+    from sim.store import INDEX
+
+    assert set(RESERVED_NAMES) == {INDEX, MANIFEST}
 
 
 def test_a_path_as_run_id_writes_nothing_outside_the_results_folder(tmp_path):
@@ -280,13 +292,29 @@ def fake_sweep(tmp_path, arm_config=None, base_config=None):
 
 def test_arms_that_differ_only_in_the_compared_dimension_and_seed_pair(tmp_path):
     runs = fake_sweep(tmp_path, arm_config={"intervention": {"label": "hubs", "budget": 2}})
+    check_settings(runs, "intervention")
     assert len(run_pairs(runs, "intervention", "none")) == 2
+    # fake tables: the comparison gets past the settings and stops where it reads the tables
+    with pytest.raises(ResultsError, match="lack the column"):
+        paired_comparison(tmp_path)
 
 
 def test_arms_with_another_setting_are_refused_naming_it(tmp_path):
-    runs = fake_sweep(tmp_path, arm_config={"model": {"firm": {"capacity_slack": 0.05}}})
+    fake_sweep(tmp_path, arm_config={"model": {"firm": {"capacity_slack": 0.05}}})
     with pytest.raises(ResultsError, match=r"setting 'model.firm.capacity_slack' \(0.05 vs 0.03"):
-        run_pairs(runs, "intervention", "none")
+        paired_comparison(tmp_path)
+
+
+@pytest.mark.parametrize("key", ["intervention", "scenario"])
+def test_every_comparison_checks_the_settings_of_its_runs(tmp_path, key):
+    """Not only when pairing reads a ``path`` column: the comparison's own check of its runs."""
+    fake_sweep(tmp_path)
+    model = {"firm": {"capacity_slack": 0.03}, "loyal_share": 0.9}
+    fake_run(tmp_path, "c0", scenario="early", config={"model": model})
+    with pytest.raises(ResultsError, match="'model.loyal_share'"):
+        paired_comparison(tmp_path, baseline={key: "none" if key == "intervention" else "x"})
+    with pytest.raises(ResultsError, match="no 'path' column"):
+        check_settings(finished_runs(tmp_path).drop(columns="path"), key)
 
 
 def test_an_arm_named_like_another_with_other_parameters_is_refused(tmp_path):
@@ -296,7 +324,9 @@ def test_an_arm_named_like_another_with_other_parameters_is_refused(tmp_path):
     fake_run(tmp_path, "a1", intervention="hubs", seed=1, config=other)
     runs = finished_runs(tmp_path)
     with pytest.raises(ResultsError, match="'intervention.budget'.*although both are"):
-        run_pairs(runs, "intervention", "none")
+        check_settings(runs, "intervention")
+    with pytest.raises(ResultsError, match="'intervention.budget'.*although both are"):
+        paired_comparison(tmp_path)
 
 
 def test_the_compare_command_names_the_setting(tmp_path):

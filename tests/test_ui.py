@@ -330,3 +330,111 @@ def test_command_line_options():
     assert parse_args(["--port", "9001"]).port == 9001
     with pytest.raises(SystemExit):
         parse_args(["--port", "0"])
+
+
+# ---- bad folders: a message, never a traceback (issue 15) -------------------------------------
+def damaged_results(sweep: Path, results: Path, damage: str, name: str = "sweep") -> Path:
+    """A results folder holding a copy of ``sweep`` as ``name``, damaged one way."""
+    import shutil
+
+    copy = results / name
+    shutil.copytree(sweep, copy)
+    run = sorted(p for p in copy.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))[0]
+    if damage == "status_only":  # a manifest of only {"status": "complete"}
+        (copy / "zz_status_only").mkdir()
+        (copy / "zz_status_only" / "manifest.json").write_text('{"status": "complete"}')
+    elif damage == "truncated":
+        data = (run / "groups.parquet").read_bytes()
+        (run / "groups.parquet").write_bytes(data[: len(data) // 2])
+    elif damage == "folder_for_table":  # a folder where a table file is expected
+        (run / "places.parquet").unlink()
+        (run / "places.parquet").mkdir()
+    elif damage == "file_for_run":  # a file where a run folder is expected: not a run, ignored
+        (copy / "zz_file").write_text("not a run")
+    return results
+
+
+def _alerts(rc) -> str:
+    return " ".join(str(e.widget.children) for e in rc.find(v.Alert))
+
+
+def _headline_shown(rc) -> bool:
+    return any(
+        e.widget.attributes.get("data-testid") == "compare-headline"
+        for e in rc.find(solara.widgets.HTML)
+    )
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        ("status_only", "zz_status_only: manifest.json has no 'run_id'"),
+        ("truncated", "groups.parquet cannot be read"),
+        ("folder_for_table", "places.parquet is not a file"),
+        ("file_for_run", None),
+    ],
+)
+def test_a_damaged_sweep_is_a_message_not_a_traceback(sweep, tmp_path, caplog, damage, expected):
+    from sim.ui.compare_view import CompareView
+
+    results = damaged_results(sweep, tmp_path, damage)
+    box, rc = solara.render(CompareView(results), handle_error=False)
+    _wait(lambda: "No comparison" in _alerts(rc) or _headline_shown(rc), timeout=60)
+    if expected is None:
+        assert _headline_shown(rc) and "No comparison" not in _alerts(rc)
+    else:
+        assert expected in _alerts(rc) and "corrupt run folder" in _alerts(rc)
+        assert not _headline_shown(rc)
+    # an expected error is one line in the server's log, never a traceback
+    assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records]
+    rc.close()
+
+
+def test_a_results_folder_that_is_a_file_says_so(tmp_path):
+    from sim.ui.compare_view import CompareView
+
+    (tmp_path / "results").write_text("a file")
+    box, rc = solara.render(CompareView(tmp_path / "results"), handle_error=False)
+    assert "No finished sweep" in _alerts(rc) and "python -m sim.store" in _alerts(rc)
+    rc.close()
+
+
+def test_rescan_reads_the_runs_again(sweep, tmp_path):
+    import shutil
+
+    from sim.ui.compare_view import CompareView
+
+    results = damaged_results(sweep, tmp_path, "none")
+    box, rc = solara.render(CompareView(results), handle_error=False)
+    _wait(lambda: _headline_shown(rc), timeout=60)
+    assert "6 finished runs" in _texts(rc)
+    run = sorted((results / "sweep").glob("baseline__innovation*"))[-1]
+    shutil.rmtree(run)
+    (rescan,) = [e.widget for e in rc.find(v.Btn) if "Rescan" in e.widget.children]
+    rescan.click()
+    _wait(lambda: "5 finished runs" in _texts(rc), timeout=60)
+    rc.close()
+
+
+def test_a_failing_compare_view_leaves_the_live_view_running(monkeypatch, tmp_path):
+    from sim.ui import app, compare_view
+
+    def broken(*args):
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setenv(app.RESULTS_ENV, str(tmp_path))
+    monkeypatch.setattr(compare_view, "list_sweeps", lambda d: [tmp_path / "x"])
+    monkeypatch.setattr(compare_view, "_label", broken)  # fails while the view renders
+    live_view = app.LiveView
+
+    @solara.component
+    def SmallLiveView():
+        live_view(initial=SMALL)
+
+    monkeypatch.setattr(app, "LiveView", SmallLiveView)
+    box, rc = solara.render(app.Page(), handle_error=False)
+    rc.find(v.BtnToggle, class_="sim-views").widget.v_model = app.VIEWS[1]
+    assert "The compare view failed: RuntimeError: disk went away" in _alerts(rc)
+    _button(rc, "Step").click()  # the live view is still there and runs
+    assert _quarter(rc) == "2025Q1"
+    rc.close()

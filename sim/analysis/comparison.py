@@ -40,7 +40,13 @@ import pandas as pd
 
 from sim.analysis import reports, tables
 from sim.analysis.loading import code_version, complete_years, read_table
-from sim.analysis.pairing import PAIR_KEYS, other_dimension, run_pairs, unpaired_count
+from sim.analysis.pairing import (
+    PAIR_KEYS,
+    check_settings,
+    other_dimension,
+    run_pairs,
+    unpaired_count,
+)
 from sim.analysis.statistics import LEVEL, describe_seeds
 from sim.datasets import load_places
 from sim.store import ResultsError, build_index, finished_runs
@@ -132,25 +138,14 @@ def paired_comparison(
         if n < 2:
             notes.append(f"arm {arm} has {n} pair: no confidence interval")
 
-    groups = tables.with_derived_columns(read_table(sweep_dir, "groups"))
-    districts = read_table(sweep_dir, "districts")
-    places = read_table(sweep_dir, "places")
-    quarters = sorted(groups["quarter"].unique())
-    years = complete_years(quarters)
-    if not years:
-        years = [int(quarters[-1][:4])]
-        notes.append(f"no complete year in the runs: {years[0]} covers only part of the year")
-    head_years = [y for y in tables.HEADLINE_YEARS if y in years] or [years[-1]]
-    last_year = years[-1]
-
-    over_time = tables.over_time(groups, districts, key, base_value, level)
-    headline = tables.headline(
-        runs, groups, districts, key, base_value, head_years, last_year, level
-    )
-    by_district = tables.by_district(groups, head_years, key, base_value, level)
-    ranking = tables.ranking(groups, districts, key, base_value, level)
-    place_info = load_places()[["place_id", "name", "lat", "lon", "population"]]
-    places_table = tables.places(places, place_info, key, base_value, last_year)
+    try:
+        parts = _tables(sweep_dir, runs, key, base_value, level, notes)
+    except KeyError as exc:  # tables of another layout (another model version, hand-made)
+        raise ResultsError(
+            f"the runs in {sweep_dir} lack the column(s) {exc} that a comparison reads: were "
+            f"they written by another version of the model? Re-run them with this one"
+        ) from None
+    headline, over_time, by_district, ranking, places_table, head_years, last_year = parts
 
     if metrics:
         allowed = sorted(
@@ -202,7 +197,10 @@ def paired_comparison(
 
 
 def _check_runs(runs: pd.DataFrame, sweep_dir: Path, key: str, base_value: str) -> list[str]:
-    """The arms, after checking the runs can be compared at all (else ResultsError)."""
+    """The arms, after checking the runs can be compared at all (else ResultsError): they
+    differ in no setting but ``key`` and the seed (:func:`check_settings`, naming the setting),
+    there is one run per scenario, intervention and seed, the baseline and an arm are there."""
+    check_settings(runs, key)
     dup = runs[runs.duplicated(["scenario", "intervention", "seed"], keep=False)]
     if len(dup):
         first = dup.iloc[0]
@@ -238,3 +236,27 @@ def _check_runs(runs: pd.DataFrame, sweep_dir: Path, key: str, base_value: str) 
             f"({len(settings)} combinations); compare runs of one setting at a time"
         )
     return arms
+
+
+def _tables(sweep_dir: Path, runs: pd.DataFrame, key: str, base_value: str, level: float, notes):
+    """The comparison's tables from the runs' recorded tables (KeyError: a column is missing)."""
+    groups = tables.with_derived_columns(read_table(sweep_dir, "groups"))
+    districts = read_table(sweep_dir, "districts")
+    places = read_table(sweep_dir, "places")
+    quarters = sorted(groups["quarter"].unique())
+    years = complete_years(quarters)
+    if not years:
+        years = [int(quarters[-1][:4])]
+        notes.append(f"no complete year in the runs: {years[0]} covers only part of the year")
+    head_years = [y for y in tables.HEADLINE_YEARS if y in years] or [years[-1]]
+    last_year = years[-1]
+
+    over_time = tables.over_time(groups, districts, key, base_value, level)
+    headline = tables.headline(
+        runs, groups, districts, key, base_value, head_years, last_year, level
+    )
+    by_district = tables.by_district(groups, head_years, key, base_value, level)
+    ranking = tables.ranking(groups, districts, key, base_value, level)
+    place_info = load_places()[["place_id", "name", "lat", "lon", "population"]]
+    places_table = tables.places(places, place_info, key, base_value, last_year)
+    return headline, over_time, by_district, ranking, places_table, head_years, last_year

@@ -109,6 +109,10 @@ def check_settings(runs: pd.DataFrame, key: str) -> None:
     in more than ``key`` and seed (see :func:`settings_conflict`)."""
     from sim.store import ResultsError, read_manifest
 
+    if "path" not in runs.columns:
+        raise ResultsError("the runs' settings cannot be checked: the runs have no 'path' column")
+    if runs.empty:
+        return
     configs = {r.run_id: read_manifest(r.path).get("config", {}) for r in runs.itertuples()}
     problem = settings_conflict(configs, runs, key)
     if problem:
@@ -119,13 +123,11 @@ def run_pairs(runs: pd.DataFrame, key: str, base_value: str) -> pd.DataFrame:
     """The pairs of runs a comparison uses: columns arm, scenario, intervention, seed.
 
     ``scenario`` and ``intervention`` are those of the arm's run; its baseline partner has
-    ``key`` = ``base_value`` and the same seed and context. Runs of a sweep folder (with a
-    ``path`` column) are first checked to differ in nothing but ``key`` and seed
-    (:func:`check_settings`).
+    ``key`` = ``base_value`` and the same seed and context. Whether the runs may be paired at
+    all (same settings but for ``key`` and seed) is :func:`check_settings`' question, asked by
+    every comparison before it pairs (``sim.analysis.comparison``).
     """
     other = other_dimension(key)
-    if "path" in runs.columns and len(runs):
-        check_settings(runs, key)
     pairs = pair_rows(runs[[key, other, "seed"]], key, base_value)
     pairs = pairs.rename(columns={key: "arm"}).assign(**{key: lambda d: d["arm"]})
     return pairs[["arm", "scenario", "intervention", "seed"]]

@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 
 from sim.store.runs import ResultsError
-from sim.store.sweeps import STATUSES, check_sweep_dir, write_index
+from sim.store.sweeps import STATUSES, build_index, check_sweep_dir, write_index
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,8 +20,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         sweep_dir = check_sweep_dir(args.sweep_dir)
-        path = write_index(sweep_dir)
-        index = pd.read_parquet(path)
+        try:
+            path = write_index(sweep_dir)
+            index = pd.read_parquet(path)
+        except OSError as exc:  # a read-only folder: the status is still known, only not kept
+            index = build_index(sweep_dir)
+            path = f"not written ({exc.strerror or exc}: {exc.filename or sweep_dir})"
     except ResultsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -63,7 +63,23 @@ def check_sweep_dir(sweep_dir: Path | str) -> Path:
             f"{sweep_dir} is a single run folder, not a sweep folder; "
             f"pass the folder that holds it: {sweep_dir.parent}"
         )
+    subs = [p for p in sorted(sweep_dir.iterdir()) if is_run_folder(p)]
+    if subs and not any((p / MANIFEST).exists() for p in subs):
+        sweeps = [p.name for p in subs if _looks_like_sweep(p)]
+        if sweeps:  # the results folder above the sweeps: its sweeps are not its runs
+            raise ResultsError(
+                f"{sweep_dir} holds sweep folders ({', '.join(sweeps[:5])}"
+                f"{', ...' if len(sweeps) > 5 else ''}), not runs: pass one of them, e.g. "
+                f"{sweep_dir / sweeps[0]}"
+            )
     return sweep_dir
+
+
+def _looks_like_sweep(folder: Path) -> bool:
+    """A folder with an index or a sub-folder holding a manifest (one listing, no reading)."""
+    if (folder / INDEX).exists():
+        return True
+    return any((p / MANIFEST).exists() for p in folder.iterdir() if is_run_folder(p))
 
 
 def record_failure(run_dir: Path, info: dict, error: BaseException | str) -> Path:

@@ -61,7 +61,7 @@ def _table_problems(folder: Path, name: str, entry: Any, deep: bool) -> list[str
         return [f"{MANIFEST} does not record table '{name}' (file, rows, columns)"]
     path = folder / str(entry.get("file", f"{name}.parquet"))
     if not path.is_file():
-        return [f"{path.name} is missing"]
+        return [f"{path.name} is {'not a file' if path.exists() else 'missing'}"]
     try:
         if deep:  # every page decoded: what was just written reads back
             table = pq.read_table(path)
@@ -109,32 +109,40 @@ def check_run(run_dir: Path | str) -> dict:
     return json.loads((Path(run_dir) / MANIFEST).read_text())
 
 
-def check_writable(folder: Path | str, min_free: int = MIN_FREE_BYTES) -> Path:
+def check_writable(
+    folder: Path | str, min_free: int = MIN_FREE_BYTES, create: bool = True, what: str = "results"
+) -> Path:
     """Create ``folder`` if needed and make sure a run's results can be written into it.
 
     Raises ResultsError (naming the folder and the cause) if it cannot be created, is not a
-    folder, refuses a file, or has less than ``min_free`` bytes free.
+    folder, refuses a file, or has less than ``min_free`` bytes free. ``create=False`` makes
+    nothing: the nearest folder that exists is probed instead (a check before a long job whose
+    failure should leave no empty folder behind). ``what`` names the folder in messages.
     """
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise ResultsError(
-            f"results folder {folder} is a file, not a folder; choose another results_dir"
-        )
+    fix = "choose another results_dir" if what == "results" else "choose another folder"
+    for part in (folder, *folder.parents):
+        if part.exists() and not part.is_dir():
+            why = "is a file" if part == folder else f"cannot be made: {part} is a file"
+            raise ResultsError(f"{what} folder {folder} {why}, not a folder; {fix}")
+        if part.is_dir() or create:
+            break
+    probed = folder if create else next(p for p in (folder, *folder.parents) if p.is_dir())
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = temporary_path(folder / "write-probe")
+        probed.mkdir(parents=True, exist_ok=True)
+        probe = temporary_path(probed / "write-probe")
         probe.write_bytes(b"ok")
         probe.unlink()
-        free = shutil.disk_usage(folder).free
+        free = shutil.disk_usage(probed).free
     except OSError as exc:
         raise ResultsError(
-            f"results folder {folder} cannot be written: {exc.strerror or exc} "
-            f"({type(exc).__name__}); choose another results_dir or fix its permissions"
+            f"{what} folder {folder} cannot be written: {exc.strerror or exc} "
+            f"({type(exc).__name__}); {fix} or fix its permissions"
         ) from None
     if free < min_free:
         raise ResultsError(
-            f"results folder {folder} has only {free / 1024**2:.0f} MB free; a run needs at "
-            f"least {min_free / 1024**2:.0f} MB: free some space or choose another results_dir"
+            f"{what} folder {folder} has only {free / 1024**2:.0f} MB free; a run needs at "
+            f"least {min_free / 1024**2:.0f} MB: free some space or {fix}"
         )
     return folder
 

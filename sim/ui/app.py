@@ -18,6 +18,7 @@ from sim.ui.live import LiveView
 # Mesa logs every step at INFO
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
+log = logging.getLogger("sim.ui")
 RESULTS_ENV = "SIM_UI_RESULTS_DIR"
 TITLE = "Handwerk im Mitteldeutschen Revier"
 
@@ -27,6 +28,25 @@ def results_dir() -> Path:
 
 
 VIEWS = ("Live run", "Compare interventions")
+
+
+@solara.component
+def Guarded(results: Path):
+    """The compare view, or its error as a message: a failure there never takes the page (and
+    the running live view beside it) down. "Try again" renders it afresh."""
+    exc, clear = solara.use_exception()
+    # keyed: after a failed render, reacton must not take the message for the failed view
+    if exc is None:
+        CompareView(results).key("compare-view")
+        return
+    with solara.Column().key("compare-failed"):
+        log.warning("the compare view failed: %s: %s", type(exc).__name__, exc)
+        solara.Error(
+            f"The compare view failed: {type(exc).__name__}: {exc}. The live run is not "
+            "affected; try again, or choose another sweep after fixing the folder.",
+            classes=["sim-compare-error"],
+        )
+        solara.Button("Try again", icon_name="mdi-refresh", on_click=clear)
 
 
 @solara.component
@@ -47,4 +67,4 @@ def Page():
         with solara.Div(style={"display": "block" if view.value == VIEWS[0] else "none"}):
             LiveView()
         if view.value == VIEWS[1]:
-            CompareView(results_dir())
+            Guarded(results_dir())

@@ -3,11 +3,17 @@
 All statistics come from :func:`sim.analysis.paired_comparison` (seeds paired, t-intervals);
 this module only picks what to show and draws it. The sweep folders offered are those
 :func:`sim.store.list_sweeps` finds under the results folder; a user cannot type a path.
+
+A folder that cannot be compared (damaged runs, runs of other settings, a file where a folder
+should be) is a message on the page, never a traceback: reading and comparing happen in
+:func:`_attempt`, which turns every error into text (expected ones, ``ResultsError`` and
+``OSError``, are logged in one line; anything else with its traceback, as a bug).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import tempfile
 import threading
 import zipfile
@@ -32,6 +38,21 @@ DISTRICT_CHOICES = ("all", *SETTLEMENT_TYPES)
 _CACHE: OrderedDict[tuple, object] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 8
+log = logging.getLogger("sim.ui")
+EXPECTED = (ResultsError, OSError)  # a folder's state, not a bug: logged without a traceback
+
+
+def _attempt(what: str, make) -> tuple[object, str | None]:
+    """``(make(), None)``, or ``(None, message)`` when it raised: the page shows the message."""
+    try:
+        return make(), None
+    except EXPECTED as exc:
+        message = str(exc) if isinstance(exc, ResultsError) else f"{type(exc).__name__}: {exc}"
+        log.warning("%s: %s", what, message)
+        return None, message
+    except Exception as exc:  # a bug, or a folder state not foreseen: still only a message
+        log.exception("%s failed", what)
+        return None, f"{type(exc).__name__}: {exc}"
 
 
 def _cached(key: tuple, make):
@@ -127,7 +148,11 @@ CSS = """
 @solara.component
 def CompareView(results_dir: Path):
     refresh = solara.use_reactive(0)
-    sweeps = solara.use_memo(lambda: list_sweeps(results_dir), [str(results_dir), refresh.value])
+    sweeps, error = solara.use_memo(
+        lambda: _attempt(f"listing {results_dir}", lambda: list_sweeps(results_dir)),
+        [str(results_dir), refresh.value],
+    )
+    sweeps = sweeps or []
     labels = {_label(p, results_dir): p for p in sweeps}
     chosen = solara.use_reactive(None)
     current = chosen.value if chosen.value in labels else next(iter(labels), None)
@@ -144,33 +169,34 @@ def CompareView(results_dir: Path):
             "Rescan", icon_name="mdi-refresh", on_click=lambda: refresh.set(refresh.value + 1)
         )
         solara.Text(f"results folder: {results_dir}", style={"font-size": "12px", "color": "#666"})
+    if error:
+        solara.Error(f"Cannot list {results_dir}: {error}", classes=["sim-compare-error"])
+        return
     if current is None:
         solara.Info(
             f"No finished sweep in {results_dir}. Run one first, e.g. python -m sim.run -m "
             "intervention=none,innovation_transfer seed=0,1,2,3,4 region=small "
-            f"results_dir={results_dir}",
+            f"results_dir={results_dir}. A folder whose runs are all damaged is not listed: "
+            "python -m sim.store FOLDER says what is wrong with it.",
             classes=["sim-no-sweeps"],
         )
         return
-    SweepComparison(labels[current])
+    SweepComparison(labels[current], refresh.value)
 
 
 def _label(path: Path, results_dir: Path) -> str:
     return str(path.relative_to(results_dir)) if path.is_relative_to(results_dir) else str(path)
 
 
-def _runs_or_error(sweep_dir: Path) -> tuple[pd.DataFrame | None, str | None]:
-    try:
-        return sweep_runs(sweep_dir), None
-    except ResultsError as exc:
-        return None, str(exc)
-
-
 @solara.component
-def SweepComparison(sweep_dir: Path):
+def SweepComparison(sweep_dir: Path, scan: int = 0):
+    """``scan`` counts the user's rescans: the runs are read again on each."""
     key = solara.use_reactive("intervention")
     chosen_base = solara.use_reactive(None)
-    runs, error = solara.use_memo(lambda: _runs_or_error(sweep_dir), [str(sweep_dir)])
+    runs, error = solara.use_memo(
+        lambda: _attempt(f"reading {sweep_dir}", lambda: sweep_runs(sweep_dir)),
+        [str(sweep_dir), scan],
+    )
     values = [] if runs is None else sorted(runs[key.value].astype(str).unique())
     default = DEFAULT_BASELINE[key.value]
     if chosen_base.value in values:
@@ -179,8 +205,10 @@ def SweepComparison(sweep_dir: Path):
         base = default if default in values or not values else values[0]
 
     task = solara.lab.use_task(
-        lambda: comparison_for(sweep_dir, key.value, base),
-        dependencies=[str(sweep_dir), key.value, base],
+        lambda: _attempt(
+            f"comparing {sweep_dir}", lambda: comparison_for(sweep_dir, key.value, base)
+        ),
+        dependencies=[str(sweep_dir), key.value, base, scan],
         raise_error=False,
     )
     if error:
@@ -201,12 +229,11 @@ def SweepComparison(sweep_dir: Path):
         solara.ProgressLinear(True)
         solara.Text("computing the paired comparison …")
         return
-    if task.error:
-        exc = task.exception
-        message = str(exc) if isinstance(exc, ResultsError) else f"{type(exc).__name__}: {exc}"
+    comparison, message = (None, f"{task.exception}") if task.error else task.value
+    if message:
         solara.Error(f"No comparison: {message}", classes=["sim-compare-error"])
         return
-    ComparisonResult(sweep_dir, task.value)
+    ComparisonResult(sweep_dir, comparison)
 
 
 @solara.component
@@ -340,10 +367,8 @@ def _pick(value, allowed: list):
 
 
 def _region_or_none(sweep_dir: Path):
-    try:
-        return region_for(sweep_dir)
-    except (ResultsError, KeyError, OSError, ValueError):
-        return None
+    region, _ = _attempt(f"the region of {sweep_dir}", lambda: region_for(sweep_dir))
+    return region  # without it the map is a placeholder
 
 
 def _change_map(region, places: pd.DataFrame, meta: dict):
