@@ -48,6 +48,10 @@ LABOUR_COLUMNS = (
     "vacancies",
     "hires",
     "unfilled_vacancies",
+    "retirements",
+    "employees_mean_age",
+    "employees_under_35",
+    "employees_55plus",
 )
 
 

@@ -64,3 +64,21 @@ def test_the_labour_pool_is_the_sum_of_its_named_flows(to_2035):
     # labour supply falls with the working-age population outside the cities
     rural = d[d["district_id"] == "burgenlandkreis"]
     assert rural["labour_supply"].iloc[-1] < 0.95 * rural["labour_supply"].iloc[0]
+
+
+def test_employees_have_ages_that_match_their_head_counts(to_2035):
+    _, tables = to_2035
+    d = tables["districts"].sort_values(["district_id", "quarter"])
+    g = tables["groups"]
+    per_d = g.groupby(["district_id", "quarter"], observed=True)[["employees", "firms"]].sum()
+    staff = (per_d["employees"] - per_d["firms"]).reset_index(name="staff")
+    d = d.merge(staff, on=["district_id", "quarter"])
+    # the age table follows the firm table's head count (employees other than owners)
+    assert (d["employees_under_35"] + d["employees_55plus"] <= d["staff"] + 1e-6).all()
+    assert d["employees_mean_age"].between(25, 60).all()
+    # retirements happen at real ages: some every quarter, fewer when fewer are old
+    assert (d["retirements"] > 0).all()
+    first, last = d.groupby("district_id").first(), d.groupby("district_id").last()
+    older = last["employees_55plus"] / last["staff"] > first["employees_55plus"] / first["staff"]
+    fewer = last["retirements"] / last["staff"] < first["retirements"] / first["staff"]
+    assert (older | fewer).all()

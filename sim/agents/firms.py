@@ -180,6 +180,12 @@ class CraftFirms:
         volume = np.where(t.alive, revenue / t.price, 0.0)  # turnover at base-year prices
         return {"inputs": inputs, "wages": wages, "profit": profit, "volume": volume}
 
+    def employees_by_district(self, n_districts: int) -> np.ndarray:
+        """``(D,)`` employees (staff other than the owner) of the open firms per district."""
+        t = self.table
+        staff = np.where(t.alive, np.maximum(t.staff - 1, 0), 0)
+        return np.bincount(t.district, staff, minlength=n_districts).astype(float)
+
     def set_prices(self, utilisation: np.ndarray) -> None:
         """Busy firms raise prices, idle firms cut them (bounded, see config)."""
         t, rule = self.table, self.prices
