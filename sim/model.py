@@ -366,6 +366,7 @@ class RegionModel(mesa.Model):
             wages=s.accounts["wages"],
             inputs=s.accounts["inputs"],
             volume=s.accounts["volume"],
+            capacity=s.accounts["capacity"],
             demand=s.demand.total,
             served=s.cleared["served"],
             unmet=s.cleared["unmet"],
