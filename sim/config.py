@@ -146,8 +146,8 @@ class FirmParams:
     coal_job_losers_to_crafts: float = 0.2  # share of coal job losers who join the crafts [E]
     # owners' exit ages ~ N(mean, sd) truncated at 55 (sim.owner_ages): the mean fitted to
     # HWK Halle's owners 60+ (end 2022) still in office as owners 65+ in May 2025 (0.482
-    # [D]) [F]; the sd from half of all transferors being aged 60-67 (Nachfolgemonitor) [D]
-    retirement_age_mean: float = 68.8
+    # [D]) [F]; the sd's width from transferors' ages 60-67 (Nachfolgemonitor) [E]
+    retirement_age_mean: float = 70.4
     retirement_age_sd: float = 5.2
     successor_age_mean: float = 38.3  # successors' mean age (Nachfolgemonitor Handwerk) [V]
     successor_age_sd: float = 7.0

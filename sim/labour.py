@@ -76,9 +76,10 @@ class LabourMarket:
         parts["labour_pool"] = sum(parts.values())
         return parts
 
-    def leave_rate(self, employees: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """This quarter's birthdays retire part of the workforce: returns ``(D,)`` the chance
-        an employee leaves (quits plus the retirements due) and the retirements."""
+    def age_and_leave_rate(self, employees: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Ages the workforce a quarter (call once a quarter): its birthdays retire part of
+        it. Returns ``(D,)`` the chance an employee leaves (quits plus the retirements due)
+        and the retirements."""
         retired = self.workforce.age_quarter()
         rate = self.params.staff_quit_per_year / 4.0 + np.divide(
             retired, employees, out=np.zeros_like(retired), where=employees > 0

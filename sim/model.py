@@ -305,7 +305,7 @@ class RegionModel(mesa.Model):
         q, n_d = s.q, len(self.region.districts)
         market = self.labour_market
         pool = market.pool(self.district_stats["labour_supply"], self._released_workers())
-        leave_rate, retired = market.leave_rate(self._employees())
+        leave_rate, retired = market.age_and_leave_rate(self._employees())
         s.labour = adjust_labour(
             self.firms, self.streams.for_quarter("labour", q), pool["labour_pool"], leave_rate
         )

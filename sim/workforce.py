@@ -4,13 +4,16 @@
 by single year of age, D districts and ages 0..100 as in ``sim.population``. The firm table
 stays the owner of the head counts; this table holds their ages:
 
-* at the start, each district's employees are spread over ages like its labour supply
+* at the start, each district's employees are spread over ages 18+ like its labour supply
   (persons x participation by age): the crafts' age structure is taken to be the labour
-  force's (``EST_EMPLOYEE_AGE`` in ``sim/data/craft_people.csv``) [E];
-* each quarter a quarter of every single-year cohort has its birthday, and of those the share
-  that leaves the labour force at that birthday retires: ``1 - p(a+1) / p(a)`` for the
-  participation rate ``p`` by age (``retirement_hazard``) [D]. The retirements are taken out
-  of the district's firms by ``sim.agents.firm_workforce.adjust_labour``;
+  force's [E] (no craft employee ages by district were found; ``craft_people.csv`` has
+  only national shares of 2003 and ~2015);
+* each quarter a quarter of every single-year cohort has its birthday (the population's
+  convention; cohorts blur a little, the mean age stays right), and of those the share that
+  leaves the labour force at that birthday retires: ``1 - p(a+1) / p(a)`` from age 50, for the
+  participation rate ``p`` by age smoothed over 5 years (the data come in bands;
+  ``retirement_hazard``) [D]. The retirements are taken out of the district's firms by
+  ``sim.agents.firm_workforce.adjust_labour``;
 * hires join at the ages of the district's labour supply weighted by a job mobility that
   halves every ``hire_age_halving_years`` from age 20 [E]; completers the firm keeps join at
   age 20; quits leave at the ages of the workforce weighted by the same mobility (who
@@ -25,17 +28,32 @@ from __future__ import annotations
 import numpy as np
 
 COMPLETER_AGE = 20  # apprentices complete at 19-21 (three years from 16-18)
-MOBILITY_FROM_AGE = 20
+MOBILITY_FROM_AGE = 20  # job mobility is highest up to this age and halves after it
+FIRST_WORKER_AGE = 18  # younger people in the crafts are apprentices, not employees
+RETIREMENT_FROM_AGE = 50  # falls of participation before this age are not retirements
+BAND_SMOOTHING_YEARS = 5  # participation comes in 5- to 10-year bands
+
+
+def smooth_bands(participation: np.ndarray, width: int = BAND_SMOOTHING_YEARS) -> np.ndarray:
+    """``(..., A)`` participation by single year from banded rates: a centred moving average
+    over ``width`` years, so a band edge becomes a slope instead of a cliff."""
+    p = np.asarray(participation, dtype=float)
+    pad = width // 2
+    padded = np.concatenate(
+        [np.repeat(p[..., :1], pad, axis=-1), p, np.repeat(p[..., -1:], pad, axis=-1)], axis=-1
+    )
+    kernel = np.ones(width) / width
+    return np.apply_along_axis(lambda row: np.convolve(row, kernel, mode="valid"), -1, padded)
 
 
 def retirement_hazard(participation: np.ndarray) -> np.ndarray:
     """``(..., A)`` share of those turning a+1 who leave the labour force at that birthday:
-    the fall of participation from age a to a+1 (none where it rises or is zero)."""
-    p = np.asarray(participation, dtype=float)
+    the fall of the (band-smoothed) participation from age a to a+1, from age 50 on."""
+    p = smooth_bands(participation)
     nxt = np.concatenate([p[..., 1:], np.zeros(p.shape[:-1] + (1,))], axis=-1)
     out = np.divide(p - nxt, p, out=np.zeros_like(p), where=p > 0)
     out = np.clip(out, 0.0, 1.0)
-    out[..., :MOBILITY_FROM_AGE] = 0.0  # early-career dips are not retirements
+    out[..., :RETIREMENT_FROM_AGE] = 0.0  # earlier dips are job changes, not retirements
     return out
 
 
@@ -44,7 +62,7 @@ def job_mobility(n_ages: int, halving_years: float, max_age: int = 66) -> np.nda
     ``halving_years`` after, none above ``max_age``."""
     ages = np.arange(n_ages)
     mobility = 0.5 ** (np.maximum(ages - MOBILITY_FROM_AGE, 0) / halving_years)
-    mobility[ages > max_age] = 0.0
+    mobility[(ages > max_age) | (ages < FIRST_WORKER_AGE)] = 0.0
     return mobility
 
 
@@ -69,7 +87,9 @@ class WorkforceAges:
         participation: np.ndarray,
         halving_years: float,
     ) -> None:
-        shape = labour_supply / np.maximum(labour_supply.sum(axis=1, keepdims=True), 1e-12)
+        supply = labour_supply.copy()
+        supply[:, :FIRST_WORKER_AGE] = 0.0  # the youngest in the labour force are apprentices
+        shape = supply / np.maximum(supply.sum(axis=1, keepdims=True), 1e-12)
         self.by_age = employees[:, None] * shape
         self.hazard = retirement_hazard(participation)
         self.mobility = job_mobility(labour_supply.shape[1], halving_years)

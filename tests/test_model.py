@@ -300,6 +300,8 @@ def test_base_owner_ages_meet_each_chambers_anchors():
         # the founders' bulge: more owners in their late fifties than a normal with this mean
         # and 60+ share would hold (0.11)
         assert ((ages >= 55) & (ages < 60)).mean() > 0.12, chamber
+        # and owners who work on into their seventies (HWK Leipzig: 8.3 % are 65+)
+        assert (ages >= 70).mean() > 0.02, chamber
 
 
 def test_owners_in_office_exit_after_their_current_age():
@@ -307,7 +309,10 @@ def test_owners_in_office_exit_after_their_current_age():
 
     rng = np.random.default_rng(3)
     age = rng.uniform(30, 80, 10_000)
-    exit_age = exit_age_above(age, rng.random(10_000), 57.5, 9.5)
+    from sim.config import FirmParams
+
+    fp = FirmParams()
+    exit_age = exit_age_above(age, rng.random(10_000), fp.retirement_age_mean, fp.retirement_age_sd)
     assert (exit_age >= np.maximum(age, 55.0) - 1e-9).all()
 
 

@@ -5,10 +5,12 @@ import pytest
 
 from sim.workforce import (
     COMPLETER_AGE,
+    RETIREMENT_FROM_AGE,
     WorkforceAges,
     hire_age_profile,
     job_mobility,
     retirement_hazard,
+    smooth_bands,
 )
 
 A = 101
@@ -20,13 +22,18 @@ def participation() -> np.ndarray:
     return p
 
 
-def test_retirement_hazard_is_the_fall_of_participation_after_20():
-    h = retirement_hazard(participation())
-    assert h[:20].sum() == 0.0  # 19 -> 20 rises; early dips are not retirements
-    assert h[59] == pytest.approx(1 - 0.7 / 0.9)
-    assert h[64] == pytest.approx(1 - 0.15 / 0.7)
-    assert h[74] == pytest.approx(1.0)  # nobody works past 74 here
-    assert h[30] == 0.0 and ((h >= 0) & (h <= 1)).all()
+def test_retirement_hazard_is_the_fall_of_the_smoothed_participation_from_50():
+    p = participation()
+    s = smooth_bands(p)
+    # a band edge becomes a five-year slope, the band's level is kept in its middle
+    assert s[40] == pytest.approx(0.9) and s[62] == pytest.approx(0.7)
+    assert s[58] < 0.9 and s[61] > 0.7
+    h = retirement_hazard(p)
+    assert h[:RETIREMENT_FROM_AGE].sum() == 0.0 and ((h >= 0) & (h <= 1)).all()
+    # those still working at k are the smoothed participation's share of those at 50
+    for k in range(55, 77):
+        assert np.prod(1 - h[50:k]) == pytest.approx(s[k] / s[50])
+    assert h[76] == pytest.approx(1.0)  # nobody works past 76 here
 
 
 def workforce(employees=(1000.0, 500.0)) -> WorkforceAges:
@@ -42,7 +49,8 @@ def test_ageing_keeps_everyone_but_the_retirements():
     np.testing.assert_allclose(retired, due)
     np.testing.assert_allclose(w.by_age.sum(axis=1) + retired, before)
     assert (retired > 0).all()
-    assert w.by_age[:, 75:].sum() == 0.0  # the hazard of 1 at 74 empties the oldest ages
+    assert w.by_age[:, 78:].sum() == 0.0  # nobody is older than the last working age + 1
+    assert w.by_age[:, :18].sum() == 0.0  # the youngest in the labour force are apprentices
 
 
 def test_quits_leave_at_mobile_ages_and_hires_join_young():
