@@ -138,17 +138,16 @@ class FirmParams:
     hire_utilisation: float = 0.95
     shed_utilisation: float = 0.75
     shed_probability: float = 0.5  # per quarter, an idle firm lets one person go [E]
-    # employees leaving per year (retirement, moves to other sectors or regions) [E]
-    staff_attrition_per_year: float = 0.08
-    # workers the labour market offers the crafts per year, as share of the base year's
-    # employees, at the base year's working-age population; equal to attrition, so the base
-    # year's shortage persists unless demography or policy changes it [E]
-    labour_inflow_per_year: float = 0.08
+    # employees quitting per year (to other firms, sectors or regions; retirements follow
+    # their ages, sim.workforce): IAB panel, firms with 1-10 employees, 1993-2009 [V]
+    staff_quit_per_year: float = 0.061
+    # hires' ages: job mobility halves every this many years from age 20 [E]
+    hire_age_halving_years: float = 15.0
     coal_job_losers_to_crafts: float = 0.2  # share of coal job losers who join the crafts [E]
     # owners' exit ages ~ N(mean, sd) truncated at 55 (sim.owner_ages): the mean fitted to
     # HWK Halle's owners 60+ (end 2022) still in office as owners 65+ in May 2025 (0.482
-    # [D]) [F]; the sd from half of all transferors being aged 60-67 (Nachfolgemonitor) [D]
-    retirement_age_mean: float = 68.8
+    # [D]) [F]; the sd's width from transferors' ages 60-67 (Nachfolgemonitor) [E]
+    retirement_age_mean: float = 70.4
     retirement_age_sd: float = 5.2
     successor_age_mean: float = 38.3  # successors' mean age (Nachfolgemonitor Handwerk) [V]
     successor_age_sd: float = 7.0

@@ -2,9 +2,11 @@
 
 The pool fills through named flows, each reported per district and quarter:
 
-* ``pool_from_supply``: the base year's inflow rate (``model.firm.labour_inflow_per_year`` of
-  the base year's employees) scaled by the district's labour supply (persons x labour-force
-  participation by age, ``Population``): fewer and older people, fewer workers on offer;
+* ``pool_from_supply``: the base year's inflow rate scaled by the district's labour supply
+  (persons x labour-force participation by age, ``Population``): fewer and older people,
+  fewer workers on offer. The base rate replaces the base year's leavers, quits
+  (``model.firm.staff_quit_per_year``) plus the retirements its workforce's ages make due
+  (``sim.workforce``) [F: the base year's hires replace its leavers];
 * ``pool_from_coal``: a share of the workers the coal exit set free this quarter;
 * ``pool_from_completers``: apprentices who completed last quarter, were not kept by their
   firm and stay in the region;
@@ -14,25 +16,46 @@ The pool fills through named flows, each reported per district and quarter:
 It drains through hires (one a quarter per firm that wants one, ``adjust_labour``); the firms
 that want a worker and find none are the unfilled vacancies. Workers not hired this quarter
 go to other sectors (the pool does not carry over): the crafts compete for them each quarter.
+Employees leave through quits and retirements at their ages (``WorkforceAges``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.workforce import WorkforceAges, hire_age_profile
+
 
 class LabourMarket:
     """Args:
-    params: the firm parameters (``model.firm``: inflow, coal job losers, completers,
+    params: the firm parameters (``model.firm``: quits, coal job losers, completers,
         staff of closed firms).
-    base_employees: employees per district in the base year.
-    base_labour_supply: labour supply per district in the base year.
+    base_employees: ``(D,)`` employees per district in the base year.
+    supply_by_age: ``(D, A)`` labour supply by age in the base year (persons x participation).
+    participation: ``(D, A)`` participation by age (retirements follow its fall with age).
     """
 
-    def __init__(self, params, base_employees: np.ndarray, base_labour_supply: np.ndarray) -> None:
+    def __init__(
+        self,
+        params,
+        base_employees: np.ndarray,
+        supply_by_age: np.ndarray,
+        participation: np.ndarray,
+    ) -> None:
         self.params = params
         self.base_employees = base_employees
-        self.base_labour_supply = base_labour_supply
+        self.base_labour_supply = supply_by_age.sum(axis=1)
+        self.workforce = WorkforceAges(
+            base_employees, supply_by_age, participation, params.hire_age_halving_years
+        )
+        workforce = self.workforce
+        # per year: quits plus the base year's retirements as a share of its employees
+        self.base_inflow_rate = params.staff_quit_per_year + 4.0 * np.divide(
+            workforce.retirements_due(),
+            base_employees,
+            out=np.zeros_like(base_employees),
+            where=base_employees > 0,
+        )
         self.completers_to_pool = np.zeros(len(base_employees))
         self.closed_firm_staff_to_pool = np.zeros(len(base_employees))
 
@@ -41,7 +64,7 @@ class LabourMarket:
         fp = self.params
         index = labour_supply / self.base_labour_supply
         parts = {
-            "pool_from_supply": fp.labour_inflow_per_year / 4.0 * self.base_employees * index,
+            "pool_from_supply": self.base_inflow_rate / 4.0 * self.base_employees * index,
             "pool_from_coal": (
                 np.zeros(len(index))
                 if released is None
@@ -53,9 +76,37 @@ class LabourMarket:
         parts["labour_pool"] = sum(parts.values())
         return parts
 
-    def completers_leave_firms(self, leaving_by_district: np.ndarray) -> None:
-        """Completers their training firm does not keep: part stays in the district's pool."""
-        self.completers_to_pool = self.params.completers_stay_in_region * leaving_by_district
+    def age_and_leave_rate(self, employees: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Ages the workforce a quarter (call once a quarter): its birthdays retire part of
+        it. Returns ``(D,)`` the chance an employee leaves (quits plus the retirements due)
+        and the retirements."""
+        retired = self.workforce.age_quarter()
+        rate = self.params.staff_quit_per_year / 4.0 + np.divide(
+            retired, employees, out=np.zeros_like(retired), where=employees > 0
+        )
+        return rate, retired
+
+    def hired(
+        self, leavers: np.ndarray, retired: np.ndarray, hires: np.ndarray, supply_by_age
+    ) -> None:
+        """After hiring: leavers beyond the retirements quit, hires join (all ``(D,)``) at the
+        ages of ``supply_by_age`` ``(D, A)`` weighted by job mobility."""
+        self.workforce.quit(np.maximum(leavers - retired, 0.0))
+        self.workforce.hire(
+            hires, hire_age_profile(supply_by_age, self.params.hire_age_halving_years)
+        )
+
+    def completers(self, kept: np.ndarray, leaving: np.ndarray) -> None:
+        """Completers their firm keeps join its staff; of those it does not keep, part stays
+        in the district's pool (both ``(D,)``)."""
+        self.workforce.keep_completers(kept)
+        self.completers_to_pool = self.params.completers_stay_in_region * leaving
+
+    def settle(self, employees: np.ndarray) -> dict[str, np.ndarray]:
+        """End of the quarter: the ages follow the firm table's head counts ``(D,)`` (shedding,
+        closures and start-ups take all ages alike); returns the ages' summary per district."""
+        self.workforce.reconcile(employees)
+        return self.workforce.summary()
 
     def firms_closed(self, employees_by_district: np.ndarray) -> None:
         """Employees of firms closed this quarter: part looks for craft work next quarter."""

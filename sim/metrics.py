@@ -48,6 +48,10 @@ LABOUR_COLUMNS = (
     "vacancies",
     "hires",
     "unfilled_vacancies",
+    "retirements",
+    "employees_mean_age",
+    "employees_under_35",
+    "employees_55plus",
 )
 
 
@@ -60,6 +64,7 @@ class QuarterFlows:
     wages: np.ndarray
     inputs: np.ndarray
     volume: np.ndarray  # turnover at base-year craft prices, per firm row
+    capacity: np.ndarray  # turnover each firm could have served this quarter, per firm row
     demand: np.ndarray  # origin place x group
     served: np.ndarray
     unmet: np.ndarray
@@ -131,7 +136,11 @@ class Recorder:
             "turnover_eur": by_key(flows.revenue),
             "value_added_eur": by_key(flows.value_added),
             "turnover_base_prices_eur": by_key(flows.volume),
+            # real value added: output and inputs both at base-year prices (inputs are bought
+            # at base-year prices in the model, so the craft price is the only deflator)
+            "value_added_base_prices_eur": by_key(flows.volume - flows.inputs),
             "inputs_eur": by_key(flows.inputs),
+            "capacity_eur": by_key(flows.capacity),
             "wages_eur": by_key(flows.wages),
             "owner_age_mean": np.divide(
                 by_key(t.owner_age, alive), firms, out=np.zeros(self.n_keys), where=firms > 0

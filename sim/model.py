@@ -199,13 +199,11 @@ class RegionModel(mesa.Model):
             self.district_stats,
             self.start_quarter,
         )
-        t = self.firms.table
         self.labour_market = LabourMarket(
             mp.firm,
-            np.bincount(t.district, np.maximum(t.staff - 1, 0), minlength=len(districts)).astype(
-                float
-            ),
-            self.district_stats["labour_supply"].copy(),
+            self._employees(),
+            self.population.persons * self.participation,
+            self.participation,
         )
         # school leavers: apprentice intake follows the district's cohort aged 16-18
         self.base_school_leavers = self.population.persons[:, 16:19].sum(axis=1)
@@ -300,22 +298,28 @@ class RegionModel(mesa.Model):
                 released = r if released is None else released + r
         return released
 
+    def _employees(self) -> np.ndarray:
+        return self.firms.employees_by_district(len(self.region.districts))
+
     def _hire_and_train(self, s: Quarter) -> None:
         q, n_d = s.q, len(self.region.districts)
-        pool = self.labour_market.pool(
-            self.district_stats["labour_supply"], self._released_workers()
-        )
+        market = self.labour_market
+        pool = market.pool(self.district_stats["labour_supply"], self._released_workers())
+        leave_rate, retired = market.age_and_leave_rate(self._employees())
         s.labour = adjust_labour(
-            self.firms, self.streams.for_quarter("labour", q), pool["labour_pool"]
+            self.firms, self.streams.for_quarter("labour", q), pool["labour_pool"], leave_rate
         )
         t = self.firms.table
-        wanted = np.bincount(t.district[s.labour["wanted"]], minlength=n_d).astype(float)
         hires = s.labour["hires_by_district"].astype(float)
+        left = np.bincount(t.district, s.labour["leavers"], minlength=n_d).astype(float)
+        market.hired(left, retired, hires, self.population.persons * self.participation)
+        wanted = np.bincount(t.district[s.labour["wanted"]], minlength=n_d).astype(float)
         s.labour_flows = {
             **pool,
             "vacancies": wanted,
             "hires": hires,
             "unfilled_vacancies": wanted - hires,
+            "retirements": retired,
         }
         placement = 1.0 + self.params.transfer.placement_intake_gain * self.recently_advised(q)
         cohort = self.population.persons[:, 16:19].sum(axis=1) / self.base_school_leavers
@@ -328,7 +332,10 @@ class RegionModel(mesa.Model):
             placement,
         )
         leaving = training["apprentice_completed"] - training["apprentice_retained"]
-        self.labour_market.completers_leave_firms(np.bincount(t.district, leaving, minlength=n_d))
+        market.completers(
+            np.bincount(t.district, training["apprentice_retained"], minlength=n_d),
+            np.bincount(t.district, leaving, minlength=n_d),
+        )
         self.interventions.book_new_contracts(training["apprentice_intake"])
 
     def _succeed_exit_found(self, s: Quarter) -> None:
@@ -350,6 +357,7 @@ class RegionModel(mesa.Model):
             q, s.demand.total, s.cleared["unmet"], s.labour["pool_left"]
         )
         self.cooperation.join(s.events[STARTUPS], self.streams.for_quarter("network_join", q))
+        s.labour_flows.update(self.labour_market.settle(self._employees()))
 
     def _record(self, s: Quarter) -> None:
         flows = QuarterFlows(
@@ -358,6 +366,7 @@ class RegionModel(mesa.Model):
             wages=s.accounts["wages"],
             inputs=s.accounts["inputs"],
             volume=s.accounts["volume"],
+            capacity=s.accounts["capacity"],
             demand=s.demand.total,
             served=s.cleared["served"],
             unmet=s.cleared["unmet"],

@@ -16,6 +16,8 @@ the tests from the shipped data.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq, least_squares
@@ -34,20 +36,29 @@ def base_age_fit(anchors: pd.DataFrame) -> tuple[float, float, float]:
     need = {"share_60plus", "share_65plus", "mean_age"}
     if not need <= set(value.index):
         raise ValueError(f"owner age anchors need {sorted(need)}, have {sorted(value.index)}")
+    return _skewnorm_for(value["share_60plus"], value["share_65plus"], value["mean_age"])
 
+
+@cache
+def _skewnorm_for(share_60: float, share_65: float, mean_age: float) -> tuple[float, float, float]:
     def gaps(p: np.ndarray) -> list[float]:
         dist = skewnorm(p[0], p[1], abs(p[2]))
         adult = dist.sf(OWNER_AGE_MIN)  # owners are adults: the distribution above the minimum
         mean = dist.expect(lambda x: x, lb=OWNER_AGE_MIN, conditional=True)
         return [
-            dist.sf(60.0) / adult - value["share_60plus"],
-            dist.sf(65.0) / adult - value["share_65plus"],
-            (mean - value["mean_age"]) / 20.0,  # years scaled to share-like size
+            dist.sf(60.0) / adult - share_60,
+            dist.sf(65.0) / adult - share_65,
+            (mean - mean_age) / 20.0,  # years scaled to share-like size
         ]
 
-    fit = least_squares(gaps, [-3.0, 62.0, 15.0])
+    # a few starts: the shape can be skewed either way (young or old tail)
+    starts = ([-3.0, 62.0, 15.0], [1.0, 45.0, 12.0], [3.0, 38.0, 15.0])
+    fit = min((least_squares(gaps, x0) for x0 in starts), key=lambda f: np.abs(f.fun).max())
     if np.abs(fit.fun).max() > 1e-4:
-        raise ValueError(f"owner age anchors cannot be met by a skew-normal: {value.to_dict()}")
+        raise ValueError(
+            f"owner age anchors cannot be met by a skew-normal: 60+ {share_60}, 65+ {share_65}, "
+            f"mean {mean_age}"
+        )
     return float(fit.x[0]), float(fit.x[1]), float(abs(fit.x[2]))
 
 

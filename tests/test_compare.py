@@ -350,12 +350,17 @@ def test_study_outputs_from_the_policy_sweep(sweep, comparison, tmp_path):
     cell = g[(g["intervention"] == "none") & (g["district_id"] == "saalekreis")]
     share = []
     change = []
+    nominal = []
     for _, run in cell.groupby("seed"):
-        va = run.groupby(["year", "settlement_type"])["value_added_eur"].sum()
+        # the headline is real (base-year prices); nominal beside it
+        va = run.groupby(["year", "settlement_type"])["value_added_base_prices_eur"].sum()
         share.append(100 * va[2026]["rural"] / va[2026].sum())
         change.append(100 * (va[2026]["rural"] / va[2025]["rural"] - 1))
+        va = run.groupby(["year", "settlement_type"])["value_added_eur"].sum()
+        nominal.append(100 * (va[2026]["rural"] / va[2025]["rural"] - 1))
     assert r["rural_share_pct"] == pytest.approx(np.mean(share))
     assert r["rural_change_vs_2025_pct"] == pytest.approx(np.mean(change))
+    assert r["rural_change_nominal_vs_2025_pct"] == pytest.approx(np.mean(nominal))
     assert r["seeds"] == "0-2" and r["n_seeds"] == 3
 
     gap = pd.read_csv(tmp_path / "05_succession_gap.csv")
@@ -407,9 +412,12 @@ def test_an_experiment_command_runs_its_sweep_and_writes_its_outputs(tmp_path):
     assert set(hit["scenario"]) == {"early_exit"}
     assert set(hit["intervention"]) == {"none", "rural_hubs"}
     assert (hit["counterfactual"] == "scenario=no_coal_exit").all()
-    assert {"coal_jobs_lost", "craft_value_added_change_eur", "craft_jobs_per_coal_job_lost"} <= (
-        set(hit)
-    )
+    assert {
+        "coal_jobs_lost",
+        "craft_value_added_real_change_eur",
+        "craft_value_added_nominal_change_eur",
+        "craft_jobs_per_coal_job_lost",
+    } <= (set(hit))
     headline = pd.read_csv(report / "comparison" / "headline.csv")
     assert set(headline["arm"]) == {"early_exit"} and set(headline["baseline"]) == {
         "scenario=no_coal_exit"

@@ -99,6 +99,9 @@ def test_value_added_is_turnover_minus_inputs(small_run):
     model, tables = small_run
     g = tables["groups"]
     assert np.allclose(g["value_added_eur"], g["turnover_eur"] - g["inputs_eur"], rtol=1e-9)
+    # real value added is below nominal exactly where craft prices are above the base year's
+    gap = g["value_added_eur"] - g["value_added_base_prices_eur"]
+    assert np.allclose(gap, g["turnover_eur"] - g["turnover_base_prices_eur"], atol=1e-6)
     # inputs follow real output: between the input share at the highest and lowest price
     share = g["trade_group"].map(model.groups["input_share"]).astype(float)
     mp = model.params
@@ -297,6 +300,8 @@ def test_base_owner_ages_meet_each_chambers_anchors():
         # the founders' bulge: more owners in their late fifties than a normal with this mean
         # and 60+ share would hold (0.11)
         assert ((ages >= 55) & (ages < 60)).mean() > 0.12, chamber
+        # and owners who work on into their seventies (HWK Leipzig: 8.3 % are 65+)
+        assert (ages >= 70).mean() > 0.02, chamber
 
 
 def test_owners_in_office_exit_after_their_current_age():
@@ -304,5 +309,22 @@ def test_owners_in_office_exit_after_their_current_age():
 
     rng = np.random.default_rng(3)
     age = rng.uniform(30, 80, 10_000)
-    exit_age = exit_age_above(age, rng.random(10_000), 57.5, 9.5)
+    from sim.config import FirmParams
+
+    fp = FirmParams()
+    exit_age = exit_age_above(age, rng.random(10_000), fp.retirement_age_mean, fp.retirement_age_sd)
     assert (exit_age >= np.maximum(age, 55.0) - 1e-9).all()
+
+
+def test_closed_firms_pay_no_wages():
+    """A closed firm keeps its last staff in the table; its wage bill must not be booked."""
+    from tests.conftest import small_config
+
+    model = RegionModel(small_config("end=2025Q1"))
+    firms = model.firms
+    t = firms.table
+    staffed = np.flatnonzero(t.alive & (t.staff > 2))[:5]
+    firms.close(staffed, 0)
+    booked = firms.book(np.zeros(len(t)), np.zeros(len(t)))
+    assert (booked["wages"][staffed] == 0).all()
+    assert booked["wages"][t.alive].sum() > 0

@@ -64,3 +64,22 @@ def test_the_labour_pool_is_the_sum_of_its_named_flows(to_2035):
     # labour supply falls with the working-age population outside the cities
     rural = d[d["district_id"] == "burgenlandkreis"]
     assert rural["labour_supply"].iloc[-1] < 0.95 * rural["labour_supply"].iloc[0]
+
+
+def test_employees_have_ages_that_match_their_head_counts(to_2035):
+    model, tables = to_2035
+    n_d = len(model.region.districts)
+    # the age table holds exactly the firm table's employees (staff other than owners)
+    np.testing.assert_allclose(
+        model.labour_market.workforce.by_age.sum(axis=1), model.firms.employees_by_district(n_d)
+    )
+    d = tables["districts"]
+    assert d["employees_mean_age"].between(25, 60).all()
+    assert (d["retirements"] > 0).all()
+    # retirements happen at real ages: in the first quarter, the districts with more employees
+    # aged 55+ lose a larger share of them to retirement
+    first = d[d["quarter"] == d["quarter"].min()]
+    counted = first["employees_55plus"] + first["employees_under_35"]
+    old_share = first["employees_55plus"] / counted
+    assert np.corrcoef(old_share, first["retirements"] / counted)[0, 1] > 0
+    assert (first["retirements"] < 0.1 * first["employees_55plus"]).all()

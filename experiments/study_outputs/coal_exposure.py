@@ -22,7 +22,13 @@ COAL_JOBS = ["coal_direct_jobs", "coal_dependent_jobs"]
 def coal_exposure(s: Sweep, counterfactual: str = "no_coal_exit") -> tuple[pd.DataFrame, ...]:
     """Levels per district and year; with the counterfactual in the sweep, the paired hit."""
     d = yearly(s.districts, ["district_id"], [*COAL_JOBS, "coal_jobless_households"], [])
-    g = yearly(s.groups, ["district_id"], ["employees", "firms"], ["value_added_eur", "demand_eur"])
+    # value added real (base-year prices, the headline) and nominal (at the craft prices)
+    g = yearly(
+        s.groups,
+        ["district_id"],
+        ["employees", "firms"],
+        ["value_added_base_prices_eur", "value_added_eur", "demand_eur"],
+    ).rename(columns={"value_added_base_prices_eur": "value_added_real_eur"})
     per_run = d.merge(g, on=["run_id", *RUN, "seed", "year", "district_id"])
     per_run["coal_jobs"] = per_run[COAL_JOBS].sum(axis=1)
     metrics = [
@@ -31,6 +37,7 @@ def coal_exposure(s: Sweep, counterfactual: str = "no_coal_exit") -> tuple[pd.Da
         "coal_jobless_households",
         "employees",
         "firms",
+        "value_added_real_eur",
         "value_added_eur",
         "demand_eur",
     ]
@@ -39,7 +46,8 @@ def coal_exposure(s: Sweep, counterfactual: str = "no_coal_exit") -> tuple[pd.Da
         columns=lambda c: (
             c.replace("employees", "craft_employees")
             .replace("firms", "craft_firms")
-            .replace("value_added_eur", "craft_value_added_eur")
+            .replace("value_added_real_eur", "craft_value_added_real_eur")
+            .replace("value_added_eur", "craft_value_added_nominal_eur")
             .replace("demand_eur", "craft_demand_eur")
         )
     )
@@ -53,6 +61,7 @@ def coal_exposure(s: Sweep, counterfactual: str = "no_coal_exit") -> tuple[pd.Da
         "coal_jobs": "jobs",
         "employees": "persons",
         "firms": "firms",
+        "value_added_real_eur": "EUR/year",
         "value_added_eur": "EUR/year",
         "demand_eur": "EUR/year",
     }
@@ -73,12 +82,13 @@ def coal_exposure(s: Sweep, counterfactual: str = "no_coal_exit") -> tuple[pd.Da
     rows = []
     for (scen, inter, district, year), m in paired.groupby(keys):
         lost = m["coal_jobs__cf"] - m["coal_jobs"]
-        va = m["value_added_eur"] - m["value_added_eur__cf"]
+        va = m["value_added_real_eur"] - m["value_added_real_eur__cf"]
+        nominal = m["value_added_eur"] - m["value_added_eur__cf"]
         jobs = m["employees"] - m["employees__cf"]
         ratio, lo, hi, note = ratio_interval(
             jobs, lost, zero_note="craft employment unchanged in every pair"
         )
-        cf_va = m["value_added_eur__cf"].mean()
+        cf_va, cf_nominal = m["value_added_real_eur__cf"].mean(), m["value_added_eur__cf"].mean()
         rows.append(
             {
                 "scenario": scen,
@@ -86,7 +96,10 @@ def coal_exposure(s: Sweep, counterfactual: str = "no_coal_exit") -> tuple[pd.Da
                 "district_id": district,
                 "year": year,
                 "coal_jobs_lost": lost.mean(),
-                "craft_value_added_change_pct": 100 * va.mean() / cf_va if cf_va else np.nan,
+                "craft_value_added_real_change_pct": 100 * va.mean() / cf_va if cf_va else np.nan,
+                "craft_value_added_nominal_change_pct": (
+                    100 * nominal.mean() / cf_nominal if cf_nominal else np.nan
+                ),
                 "craft_jobs_per_coal_job_lost": ratio,
                 "craft_jobs_per_coal_job_lost_ci_low": lo,
                 "craft_jobs_per_coal_job_lost_ci_high": hi,
@@ -96,14 +109,15 @@ def coal_exposure(s: Sweep, counterfactual: str = "no_coal_exit") -> tuple[pd.Da
     hit = wide.merge(pd.DataFrame(rows), on=keys)
     hit["rank_hardest_hit"] = (
         hit[hit["district_id"] != "all"]
-        .groupby(["scenario", "intervention", "year"])["craft_value_added_change_pct"]
+        .groupby(["scenario", "intervention", "year"])["craft_value_added_real_change_pct"]
         .rank(method="min")
     )
     hit = hit.rename(
         columns=lambda c: (
             c.replace("employees_change", "craft_employees_change")
             .replace("firms_change", "craft_firms_change")
-            .replace("value_added_eur_change", "craft_value_added_change_eur")
+            .replace("value_added_real_eur_change", "craft_value_added_real_change_eur")
+            .replace("value_added_eur_change", "craft_value_added_nominal_change_eur")
             .replace("demand_eur_change", "craft_demand_change_eur")
         )
     )
@@ -123,12 +137,16 @@ def draw_coal_exposure(s: Sweep, t: Tables, c: Comparison | None, out: Path) -> 
         part,
         "district_id",
         "arm",
-        "craft_value_added_change_eur",
-        f"craft value added vs no coal exit, {int(part['year'].max())} [EUR/year]",
+        "craft_value_added_real_change_eur",
+        f"craft value added (base-year prices) vs no coal exit, {int(part['year'].max())} "
+        "[EUR/year]",
         "Coal-exit exposure of the crafts (95 % CI, paired seeds)",
         s.caption,
         out / f"{name}.png",
-        err=("craft_value_added_change_eur_ci_low", "craft_value_added_change_eur_ci_high"),
+        err=(
+            "craft_value_added_real_change_eur_ci_low",
+            "craft_value_added_real_change_eur_ci_high",
+        ),
     )
     return {name: path}
 

@@ -1,5 +1,8 @@
 """Output 1, development paths: firms, employees, apprentices, turnover and value added per
-district, settlement type (and ``all``) and year; one figure of value added per scenario."""
+district, settlement type (and ``all``) and year; one figure of value added per scenario.
+
+Turnover and value added in real terms (base-year prices: ``*_base_prices_eur``, the headline
+and the figure) and nominal (at the model's craft prices) beside them."""
 
 from __future__ import annotations
 
@@ -15,7 +18,12 @@ from sim.analysis.statistics import seed_means
 
 def development_paths(s: Sweep) -> pd.DataFrame:
     stocks = ["firms", "employees", "apprentices"]
-    flows = ["turnover_eur", "value_added_eur"]
+    flows = [
+        "turnover_base_prices_eur",
+        "value_added_base_prices_eur",
+        "turnover_eur",
+        "value_added_eur",
+    ]
     by = ["district_id", "settlement_type"]
     per_run = yearly(s.groups, by, stocks, flows)
     totals = yearly(s.groups, ["district_id"], stocks, flows).assign(settlement_type="all")
@@ -36,12 +44,12 @@ def draw_development_paths(s: Sweep, t: Tables, c: Comparison | None, out: Path)
             "district_id",
             "settlement_type",
             "year",
-            "value_added_eur",
-            "value added [EUR/year]",
-            f"Craft value added by district and settlement type: {scen}, {ref}",
+            "value_added_base_prices_eur",
+            f"value added at {s.base_year} prices [EUR/year]",
+            f"Craft value added (real) by district and settlement type: {scen}, {ref}",
             s.caption,
             out / f"{name}.png",
-            band=("value_added_eur_ci_low", "value_added_eur_ci_high"),
+            band=("value_added_base_prices_eur_ci_low", "value_added_base_prices_eur_ci_high"),
         )
     return written
 

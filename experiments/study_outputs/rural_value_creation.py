@@ -1,5 +1,8 @@
 """Output 2, rural value creation: rural value added per district (and ``all``), its share of
-the district's crafts and its change against the base year; one bar figure for the last year."""
+the district's crafts and its change against the base year; one bar figure for the last year.
+
+Real terms (base-year prices, ``value_added_base_prices_eur``) are the headline; the nominal
+values (at the model's craft prices) and their change stand beside them."""
 
 from __future__ import annotations
 
@@ -13,29 +16,43 @@ from sim.analysis import figures as fig
 from sim.analysis.comparison import Comparison
 from sim.analysis.statistics import seed_means
 
+# (value added column in the groups table, suffix of this output's columns)
+TERMS = (("value_added_base_prices_eur", "real"), ("value_added_eur", "nominal"))
+
 
 def rural_value_creation(s: Sweep) -> pd.DataFrame:
+    rural = s.groups["settlement_type"] == "rural"
     g = s.groups.assign(
-        rural_value_added_eur=s.groups["value_added_eur"].where(
-            s.groups["settlement_type"] == "rural", 0.0
-        )
+        **{
+            f"rural_value_added_{term}_eur": s.groups[column].where(rural, 0.0)
+            for column, term in TERMS
+        },
+        **{f"district_value_added_{term}_eur": s.groups[column] for column, term in TERMS},
     )
-    flows = ["rural_value_added_eur", "value_added_eur"]
+    flows = [
+        f"{part}_value_added_{term}_eur" for _, term in TERMS for part in ("rural", "district")
+    ]
     per_run = yearly(g, ["district_id"], [], flows)
     region = per_run.groupby(["run_id", *RUN, "seed", "year"])[flows].sum().reset_index()
     per_run = pd.concat([per_run, region.assign(district_id="all")], ignore_index=True)
     per_run["rural_share_pct"] = (
-        100 * per_run["rural_value_added_eur"] / per_run["value_added_eur"].replace(0, np.nan)
+        100
+        * per_run["rural_value_added_real_eur"]
+        / per_run["district_value_added_real_eur"].replace(0, np.nan)
     )
     base = per_run[per_run["year"] == s.base_year].set_index(["run_id", "district_id"])
-    base_va = per_run.set_index(["run_id", "district_id"]).index.map(base["rural_value_added_eur"])
-    change = f"rural_change_vs_{s.base_year}_pct"
-    per_run[change] = 100 * (
-        per_run["rural_value_added_eur"].to_numpy() / np.where(base_va > 0, base_va, np.nan) - 1
-    )
-    out = seed_means(
-        per_run, [*RUN, "district_id", "year"], [*flows, "rural_share_pct", change]
-    ).rename(columns={"value_added_eur": "district_value_added_eur"})
+    keys = per_run.set_index(["run_id", "district_id"]).index
+    changes = []
+    for _, term in TERMS:
+        column = f"rural_value_added_{term}_eur"
+        base_va = keys.map(base[column])
+        name = f"rural_change_vs_{s.base_year}_pct"
+        name = name if term == "real" else name.replace("change", "change_nominal")
+        per_run[name] = 100 * (
+            per_run[column].to_numpy() / np.where(base_va > 0, base_va, np.nan) - 1
+        )
+        changes.append(name)
+    out = seed_means(per_run, [*RUN, "district_id", "year"], [*flows, "rural_share_pct", *changes])
     return s.stamped(out)
 
 
@@ -52,7 +69,7 @@ def draw_rural_value_creation(s: Sweep, t: Tables, c: Comparison | None, out: Pa
         "district_id",
         "arm",
         change,
-        f"rural craft value added {s.last_year} vs {s.base_year} [%]",
+        f"rural craft value added at {s.base_year} prices, {s.last_year} vs {s.base_year} [%]",
         "Rural value creation: change against the base year",
         s.caption,
         out / f"{name}.png",

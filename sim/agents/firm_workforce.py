@@ -18,9 +18,12 @@ if TYPE_CHECKING:
 
 
 def adjust_labour(
-    firms: CraftFirms, rng: np.random.Generator, pool: np.ndarray
+    firms: CraftFirms, rng: np.random.Generator, pool: np.ndarray, leave_rate: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Staff leave, idle firms shed, busy firms hire from the district's labour pool.
+
+    ``leave_rate`` is each district's chance this quarter that an employee leaves: quits
+    plus the retirements its workforce's ages make due (``sim.workforce``).
 
     ``pool`` is the number of workers each district's labour market offers the crafts this
     quarter (it shrinks with the working-age population, see ``sim.labour``). When fewer
@@ -31,7 +34,7 @@ def adjust_labour(
     n = len(t)
     u = rng.random((3, n))
     employees = np.where(t.alive, np.maximum(t.staff - 1, 0), 0)
-    leavers = rng.binomial(employees, fp.staff_attrition_per_year / 4.0)
+    leavers = rng.binomial(employees, np.clip(leave_rate[t.district], 0.0, 1.0))
     util = firms.utilisation()
     shed = (
         t.alive

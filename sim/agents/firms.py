@@ -167,7 +167,12 @@ class CraftFirms:
         # inputs follow the real output; a higher price widens the margin
         inputs = revenue / t.price * input_share
         value_added = revenue - inputs
-        wages = t.wage * (np.maximum(t.staff - 1, 0) + fp.apprentice_wage_ratio * t.apprentices)
+        # closed firms keep their last staff in the table: they pay no wages
+        wages = np.where(
+            t.alive,
+            t.wage * (np.maximum(t.staff - 1, 0) + fp.apprentice_wage_ratio * t.apprentices),
+            0.0,
+        )
         profit = np.where(t.alive, value_added - wages, 0.0)
         t.revenue[:] = np.where(t.alive, revenue, 0.0)
         t.value_added[:] = np.where(t.alive, value_added, 0.0)
@@ -178,7 +183,19 @@ class CraftFirms:
         losing = t.alive & (profit < reservation)
         t.loss_quarters[:] = np.where(losing, t.loss_quarters + 1, 0)
         volume = np.where(t.alive, revenue / t.price, 0.0)  # turnover at base-year prices
-        return {"inputs": inputs, "wages": wages, "profit": profit, "volume": volume}
+        return {
+            "inputs": inputs,
+            "wages": wages,
+            "profit": profit,
+            "volume": volume,
+            "capacity": self.capacity(),  # at the prices the market cleared at
+        }
+
+    def employees_by_district(self, n_districts: int) -> np.ndarray:
+        """``(D,)`` employees (staff other than the owner) of the open firms per district."""
+        t = self.table
+        staff = np.where(t.alive, np.maximum(t.staff - 1, 0), 0)
+        return np.bincount(t.district, staff, minlength=n_districts).astype(float)
 
     def set_prices(self, utilisation: np.ndarray) -> None:
         """Busy firms raise prices, idle firms cut them (bounded, see config)."""

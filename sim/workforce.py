@@ -1,0 +1,141 @@
+"""The ages of the crafts' employees per district: who retires when, and who is hired.
+
+``WorkforceAges`` owns the ``(D, A)`` table of craft employees (staff other than the owner)
+by single year of age, D districts and ages 0..100 as in ``sim.population``. The firm table
+stays the owner of the head counts; this table holds their ages:
+
+* at the start, each district's employees are spread over ages 18+ like its labour supply
+  (persons x participation by age): the crafts' age structure is taken to be the labour
+  force's [E] (no craft employee ages by district were found; ``craft_people.csv`` has
+  only national shares of 2003 and ~2015);
+* each quarter a quarter of every single-year cohort has its birthday (the population's
+  convention; cohorts blur a little, the mean age stays right), and of those the share that
+  leaves the labour force at that birthday retires: ``1 - p(a+1) / p(a)`` from age 50, for the
+  participation rate ``p`` by age smoothed over 5 years (the data come in bands;
+  ``retirement_hazard``) [D]. The retirements are taken out of the district's firms by
+  ``sim.agents.firm_workforce.adjust_labour``;
+* hires join at the ages of the district's labour supply weighted by a job mobility that
+  halves every ``hire_age_halving_years`` from age 20 [E]; completers the firm keeps join at
+  age 20; quits leave at the ages of the workforce weighted by the same mobility (who
+  changes jobs into the crafts at an age also changes jobs out of them at that age);
+* shedding, closures and start-ups change the head counts in the firm table; the age table
+  is then rescaled to them (``reconcile``), keeping its shape: those flows take all ages
+  alike.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+COMPLETER_AGE = 20  # apprentices complete at 19-21 (three years from 16-18)
+MOBILITY_FROM_AGE = 20  # job mobility is highest up to this age and halves after it
+FIRST_WORKER_AGE = 18  # younger people in the crafts are apprentices, not employees
+RETIREMENT_FROM_AGE = 50  # falls of participation before this age are not retirements
+BAND_SMOOTHING_YEARS = 5  # participation comes in 5- to 10-year bands
+
+
+def smooth_bands(participation: np.ndarray, width: int = BAND_SMOOTHING_YEARS) -> np.ndarray:
+    """``(..., A)`` participation by single year from banded rates: a centred moving average
+    over ``width`` years, so a band edge becomes a slope instead of a cliff."""
+    p = np.asarray(participation, dtype=float)
+    pad = width // 2
+    padded = np.concatenate(
+        [np.repeat(p[..., :1], pad, axis=-1), p, np.repeat(p[..., -1:], pad, axis=-1)], axis=-1
+    )
+    kernel = np.ones(width) / width
+    return np.apply_along_axis(lambda row: np.convolve(row, kernel, mode="valid"), -1, padded)
+
+
+def retirement_hazard(participation: np.ndarray) -> np.ndarray:
+    """``(..., A)`` share of those turning a+1 who leave the labour force at that birthday:
+    the fall of the (band-smoothed) participation from age a to a+1, from age 50 on."""
+    p = smooth_bands(participation)
+    nxt = np.concatenate([p[..., 1:], np.zeros(p.shape[:-1] + (1,))], axis=-1)
+    out = np.divide(p - nxt, p, out=np.zeros_like(p), where=p > 0)
+    out = np.clip(out, 0.0, 1.0)
+    out[..., :RETIREMENT_FROM_AGE] = 0.0  # earlier dips are job changes, not retirements
+    return out
+
+
+def job_mobility(n_ages: int, halving_years: float, max_age: int = 66) -> np.ndarray:
+    """``(A,)`` relative chance of changing jobs by age: 1 up to age 20, halving every
+    ``halving_years`` after, none above ``max_age``."""
+    ages = np.arange(n_ages)
+    mobility = 0.5 ** (np.maximum(ages - MOBILITY_FROM_AGE, 0) / halving_years)
+    mobility[(ages > max_age) | (ages < FIRST_WORKER_AGE)] = 0.0
+    return mobility
+
+
+def hire_age_profile(labour_supply: np.ndarray, halving_years: float) -> np.ndarray:
+    """``(D, A)`` shares of a district's hires by age: its labour supply by age times the job
+    mobility by age."""
+    w = labour_supply * job_mobility(labour_supply.shape[-1], halving_years)
+    return w / np.maximum(w.sum(axis=-1, keepdims=True), 1e-12)
+
+
+class WorkforceAges:
+    """Args:
+    employees: ``(D,)`` craft employees per district at the start.
+    labour_supply: ``(D, A)`` persons x participation by age at the start.
+    participation: ``(D, A)`` participation by age (the district's state).
+    """
+
+    def __init__(
+        self,
+        employees: np.ndarray,
+        labour_supply: np.ndarray,
+        participation: np.ndarray,
+        halving_years: float,
+    ) -> None:
+        supply = labour_supply.copy()
+        supply[:, :FIRST_WORKER_AGE] = 0.0  # the youngest in the labour force are apprentices
+        shape = supply / np.maximum(supply.sum(axis=1, keepdims=True), 1e-12)
+        self.by_age = employees[:, None] * shape
+        self.hazard = retirement_hazard(participation)
+        self.mobility = job_mobility(labour_supply.shape[1], halving_years)
+
+    def retirements_due(self) -> np.ndarray:
+        """``(D,)`` retirements this quarter's birthdays bring (the table unchanged)."""
+        return (0.25 * self.by_age * self.hazard).sum(axis=1)
+
+    def age_quarter(self) -> np.ndarray:
+        """A quarter of each cohort has its birthday; returns ``(D,)`` retirements (expected
+        numbers), already taken out of the table."""
+        moving = 0.25 * self.by_age
+        retiring = moving * self.hazard
+        self.by_age -= moving
+        self.by_age[:, 1:] += (moving - retiring)[:, :-1]
+        return retiring.sum(axis=1)
+
+    def hire(self, hires: np.ndarray, profile: np.ndarray) -> None:
+        """``hires`` ``(D,)`` join at the ages of ``profile`` ``(D, A)``."""
+        self.by_age += hires[:, None] * profile
+
+    def quit(self, quits: np.ndarray) -> None:
+        """``quits`` ``(D,)`` leave at the workforce's ages weighted by job mobility."""
+        w = self.by_age * self.mobility
+        share = np.divide(quits, w.sum(axis=1), out=np.zeros_like(quits), where=w.sum(axis=1) > 0)
+        self.by_age -= np.minimum(w * share[:, None], self.by_age)
+
+    def keep_completers(self, completers: np.ndarray) -> None:
+        """Completers their training firm keeps ``(D,)`` join the staff at ``COMPLETER_AGE``."""
+        self.by_age[:, COMPLETER_AGE] += completers
+
+    def reconcile(self, employees: np.ndarray) -> None:
+        """Rescale each district's ages to the firm table's head count ``(D,)``."""
+        total = self.by_age.sum(axis=1)
+        self.by_age *= np.divide(employees, total, out=np.zeros_like(total), where=total > 0)[
+            :, None
+        ]
+
+    def summary(self) -> dict[str, np.ndarray]:
+        """``(D,)`` mean age and employees aged under 35 and 55+ (for the district table)."""
+        ages = np.arange(self.by_age.shape[1])
+        total = self.by_age.sum(axis=1)
+        return {
+            "employees_mean_age": np.divide(
+                self.by_age @ ages, total, out=np.zeros_like(total), where=total > 0
+            ),
+            "employees_under_35": self.by_age[:, :35].sum(axis=1),
+            "employees_55plus": self.by_age[:, 55:].sum(axis=1),
+        }

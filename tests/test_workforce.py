@@ -1,0 +1,86 @@
+"""The crafts' employees by age (sim.workforce): pure array functions, tested without a model."""
+
+import numpy as np
+import pytest
+
+from sim.workforce import (
+    COMPLETER_AGE,
+    RETIREMENT_FROM_AGE,
+    WorkforceAges,
+    hire_age_profile,
+    job_mobility,
+    retirement_hazard,
+    smooth_bands,
+)
+
+A = 101
+
+
+def participation() -> np.ndarray:
+    p = np.zeros(A)
+    p[15:20], p[20:60], p[60:65], p[65:70], p[70:75] = 0.3, 0.9, 0.7, 0.15, 0.06
+    return p
+
+
+def test_retirement_hazard_is_the_fall_of_the_smoothed_participation_from_50():
+    p = participation()
+    s = smooth_bands(p)
+    # a band edge becomes a five-year slope, the band's level is kept in its middle
+    assert s[40] == pytest.approx(0.9) and s[62] == pytest.approx(0.7)
+    assert s[58] < 0.9 and s[61] > 0.7
+    h = retirement_hazard(p)
+    assert h[:RETIREMENT_FROM_AGE].sum() == 0.0 and ((h >= 0) & (h <= 1)).all()
+    # those still working at k are the smoothed participation's share of those at 50
+    for k in range(55, 77):
+        assert np.prod(1 - h[50:k]) == pytest.approx(s[k] / s[50])
+    assert h[76] == pytest.approx(1.0)  # nobody works past 76 here
+
+
+def workforce(employees=(1000.0, 500.0)) -> WorkforceAges:
+    supply = np.tile(participation() * 100.0, (2, 1))
+    return WorkforceAges(np.array(employees), supply, np.tile(participation(), (2, 1)), 15.0)
+
+
+def test_ageing_keeps_everyone_but_the_retirements():
+    w = workforce()
+    before = w.by_age.sum(axis=1)
+    due = w.retirements_due()
+    retired = w.age_quarter()
+    np.testing.assert_allclose(retired, due)
+    np.testing.assert_allclose(w.by_age.sum(axis=1) + retired, before)
+    assert (retired > 0).all()
+    assert w.by_age[:, 78:].sum() == 0.0  # nobody is older than the last working age + 1
+    assert w.by_age[:, :18].sum() == 0.0  # the youngest in the labour force are apprentices
+
+
+def test_quits_leave_at_mobile_ages_and_hires_join_young():
+    w = workforce()
+    young, old = w.by_age[:, 20:35].sum(), w.by_age[:, 50:65].sum()
+    w.quit(np.array([100.0, 50.0]))
+    np.testing.assert_allclose(w.by_age.sum(axis=1), [900.0, 450.0])
+    # more of the young left than of the old, relative to their numbers
+    assert 1 - w.by_age[:, 20:35].sum() / young > 1 - w.by_age[:, 50:65].sum() / old
+    profile = hire_age_profile(np.tile(participation() * 100.0, (2, 1)), 15.0)
+    np.testing.assert_allclose(profile.sum(axis=1), 1.0)
+    ages = np.arange(A)
+    assert (profile @ ages < w.by_age @ ages / w.by_age.sum(axis=1)).all()
+    w.hire(np.array([10.0, 0.0]), profile)
+    w.keep_completers(np.array([2.0, 3.0]))
+    np.testing.assert_allclose(w.by_age.sum(axis=1), [912.0, 453.0])
+    assert w.by_age[1, COMPLETER_AGE] >= 3.0
+
+
+def test_reconcile_follows_the_head_counts_and_keeps_the_shape():
+    w = workforce()
+    shape = w.by_age / w.by_age.sum(axis=1, keepdims=True)
+    w.reconcile(np.array([800.0, 0.0]))
+    np.testing.assert_allclose(w.by_age.sum(axis=1), [800.0, 0.0])
+    np.testing.assert_allclose(w.by_age[0] / 800.0, shape[0])
+    s = w.summary()
+    assert s["employees_55plus"][0] + s["employees_under_35"][0] < 800.0
+    assert s["employees_mean_age"][1] == 0.0
+
+
+def test_job_mobility_halves_and_stops_after_working_age():
+    m = job_mobility(A, 15.0)
+    assert m[20] == 1.0 and m[35] == pytest.approx(0.5) and m[67] == 0.0
