@@ -121,6 +121,11 @@ def test_headline_numbers_equal_a_direct_pandas_computation(sweep, comparison):
     mean, lo, hi, _, _ = paired_by_hand(rural_va)
     r = row(comparison.headline, metric="rural_value_added_eur_2026")
     assert (r["mean_diff"], r["ci_low"], r["ci_high"]) == pytest.approx((mean, lo, hi))
+    # the real headline beside it: turnover at base-year prices minus inputs
+    real = rural["turnover_base_prices_eur"] - rural["inputs_eur"]
+    mean, lo, hi, _, _ = paired_by_hand(real.groupby([rural["intervention"], rural["seed"]]).sum())
+    r = row(comparison.headline, metric="rural_value_added_real_eur_2026")
+    assert (r["mean_diff"], r["ci_low"], r["ci_high"]) == pytest.approx((mean, lo, hi))
 
     closures = g.groupby(["intervention", "seed"])[
         ["closures_no_successor", "closures_losses", "closures_other"]
@@ -131,7 +136,8 @@ def test_headline_numbers_equal_a_direct_pandas_computation(sweep, comparison):
     d = by_hand(sweep, "districts")
     cost = d.groupby(["intervention", "seed"])["intervention_cost_eur"].sum()
     cost_diff = cost.xs("innovation_transfer").sort_index() - cost.xs("none").sort_index()
-    va = g.groupby(["intervention", "seed"])["value_added_eur"].sum()
+    real = g["turnover_base_prices_eur"] - g["inputs_eur"]  # cost per EUR of real value added
+    va = real.groupby([g["intervention"], g["seed"]]).sum()
     va_diff = va.xs("innovation_transfer").sort_index() - va.xs("none").sort_index()
     assert cost_diff.mean() > 0  # the intervention has a budget, the baseline none
     r = row(comparison.headline, metric="cost_per_eur_value_added")
@@ -213,7 +219,7 @@ def test_compare_command_writes_every_output(sweep, tmp_path, comparison):
         "summary.md",
         "time_paths__baseline.png",
         "districts__employees.png",
-        "districts__value_added_eur.png",
+        "districts__value_added_real_eur.png",
         "map__innovation_transfer__baseline.png",
     }
     assert expected <= names

@@ -27,8 +27,10 @@ from sim.vocabulary import quarter_to_year  # noqa: E402
 TIME_METRICS = (
     ("employees", "employees [persons]"),
     ("firms", "firms"),
-    ("value_added_eur", "value added [EUR/quarter]"),
-    ("rural_value_added_eur", "rural value added [EUR/quarter]"),
+    ("value_added_real_eur", "value added at base-year prices [EUR/quarter]"),
+    ("rural_value_added_real_eur", "rural value added at base-year prices [EUR/quarter]"),
+    ("value_added_eur", "value added, nominal [EUR/quarter]"),
+    ("rural_value_added_eur", "rural value added, nominal [EUR/quarter]"),
     ("unmet_demand_eur", "unmet demand [EUR/quarter]"),
     ("apprentices", "apprentices [persons]"),
 )

@@ -128,7 +128,7 @@ def _comparison_figures(c: Comparison, out_dir: Path) -> dict[str, Path]:
     if not districts.empty:
         year = int(districts["year"].max())
         districts = districts.assign(arm=c.arm_labels(districts))
-        for metric in ("employees", "value_added_eur"):
+        for metric in ("employees", "value_added_real_eur"):
             name = f"districts__{metric}"
             written[name] = fig.district_bars(
                 districts[(districts["year"] == year) & (districts["metric"] == metric)],

@@ -20,7 +20,10 @@ HEADLINE_YEARS = (2035, 2045)
 RUN_COLUMNS = ["scenario", "intervention", "seed"]
 
 STOCKS = {"firms": "firms", "employees": "persons", "apprentices": "persons"}
+# value added real (base-year prices: the headline) and nominal (at the craft prices) beside
 FLOWS = {
+    "value_added_real_eur": "EUR",
+    "rural_value_added_real_eur": "EUR",
     "value_added_eur": "EUR",
     "rural_value_added_eur": "EUR",
     "unmet_demand_eur": "EUR",
@@ -30,6 +33,7 @@ FLOWS = {
 OVER_TIME_METRICS = {**STOCKS, **{k: f"{u}/quarter" for k, u in FLOWS.items()}}
 DISTRICT_METRICS = {
     **STOCKS,
+    "value_added_real_eur": "EUR/year",
     "value_added_eur": "EUR/year",
     "unmet_demand_eur": "EUR/year",
     "closures": "firms/year",
@@ -38,17 +42,20 @@ DISTRICT_METRICS = {
 KEPT = {
     "employees": "employees_kept",
     "firms": "firms_kept",
-    "value_added_eur": "value_added_kept_eur",
+    "value_added_real_eur": "value_added_real_kept_eur",
     "intervention_cost_eur": "cost_eur",
 }
 
 
 def with_derived_columns(groups: pd.DataFrame) -> pd.DataFrame:
-    """Add ``closures`` (all reasons) and ``rural_value_added_eur`` to the groups table."""
+    """Add ``closures`` (all reasons), real value added (``value_added_real_eur``: turnover at
+    base-year prices minus inputs, which the model buys at base-year prices) and the rural
+    parts of real and nominal value added to the groups table."""
     groups["closures"] = groups[list(CLOSURE_EVENTS)].sum(axis=1)
-    groups["rural_value_added_eur"] = groups["value_added_eur"].where(
-        groups["settlement_type"] == "rural", 0.0
-    )
+    groups["value_added_real_eur"] = groups["turnover_base_prices_eur"] - groups["inputs_eur"]
+    rural = groups["settlement_type"] == "rural"
+    for column in ("value_added_real_eur", "value_added_eur"):
+        groups[f"rural_{column}"] = groups[column].where(rural, 0.0)
     return groups
 
 
@@ -60,7 +67,7 @@ def over_time(
     level: float = LEVEL,
 ) -> pd.DataFrame:
     """Region totals per quarter: paired differences of stocks and quarterly flows."""
-    flow_cols = ["value_added_eur", "rural_value_added_eur", "unmet_demand_eur", "closures"]
+    flow_cols = [k for k in FLOWS if k != "intervention_cost_eur"]
     per_q = groups.groupby(["run_id", *RUN_COLUMNS, "quarter"], observed=True)[
         [*STOCKS, *flow_cols]
     ].sum()
@@ -91,8 +98,13 @@ def headline(
     run_g = groups.groupby("run_id")
     for y in head_years:
         in_y = groups[groups["year"] == y].groupby("run_id")
-        head[f"rural_value_added_eur_{y}"] = (in_y["rural_value_added_eur"].sum(), "EUR/year")
-        head[f"value_added_eur_{y}"] = (in_y["value_added_eur"].sum(), "EUR/year")
+        for column in (
+            "rural_value_added_real_eur",
+            "value_added_real_eur",
+            "rural_value_added_eur",
+            "value_added_eur",
+        ):
+            head[f"{column}_{y}"] = (in_y[column].sum(), "EUR/year")
     at_end = groups[groups["quarter"] == last_q].groupby("run_id")
     for col, unit in STOCKS.items():
         head[f"{col}_{last_q}"] = (at_end[col].sum(), unit)
@@ -100,6 +112,7 @@ def headline(
     head[f"unmet_demand_eur_{last_year}"] = (in_last["unmet_demand_eur"].sum(), "EUR/year")
     head["closures_total"] = (run_g["closures"].sum(), "firms")
     head["closures_no_successor_total"] = (run_g["closures_no_successor"].sum(), "firms")
+    head["value_added_real_eur_total"] = (run_g["value_added_real_eur"].sum(), "EUR")
     head["value_added_eur_total"] = (run_g["value_added_eur"].sum(), "EUR")
     head["intervention_cost_eur_total"] = (
         districts.groupby("run_id")["intervention_cost_eur"].sum(),
@@ -126,7 +139,7 @@ def headline(
         cost = _diff(pairs, "intervention_cost_eur_total")
         for metric, den_col, unit in (
             ("cost_per_job_kept_eur", jobs_metric, "EUR per job"),
-            ("cost_per_eur_value_added", "value_added_eur_total", "EUR per EUR"),
+            ("cost_per_eur_value_added", "value_added_real_eur_total", "EUR per EUR"),
         ):
             est, lo, hi, note = ratio_interval(cost, _diff(pairs, den_col), level)
             ratio_rows.append(
@@ -158,7 +171,7 @@ def year_values(groups: pd.DataFrame, year: int, by: list[str]) -> pd.DataFrame:
     keys = ["run_id", *RUN_COLUMNS, *by]
     stocks = in_y[in_y["quarter"] == last].groupby(keys, observed=True)[list(STOCKS)].sum()
     flows = in_y.groupby(keys, observed=True)[
-        ["value_added_eur", "unmet_demand_eur", "closures"]
+        ["value_added_real_eur", "value_added_eur", "unmet_demand_eur", "closures"]
     ].sum()
     return stocks.join(flows).reset_index()
 
@@ -235,7 +248,7 @@ def ranking(
     last_q = groups["quarter"].max()
     keys = ["run_id", *RUN_COLUMNS, "district_id"]
     end = groups[groups["quarter"] == last_q].groupby(keys, observed=True)[["employees", "firms"]]
-    per = end.sum().join(groups.groupby(keys, observed=True)[["value_added_eur"]].sum())
+    per = end.sum().join(groups.groupby(keys, observed=True)[["value_added_real_eur"]].sum())
     per = per.join(districts.groupby(keys)[["intervention_cost_eur"]].sum()).reset_index()
     region = per.groupby(keys[:-1])[list(KEPT)].sum()
     per = pd.concat([per, region.reset_index().assign(district_id="all")], ignore_index=True)
@@ -254,7 +267,7 @@ def ranking(
                 row.update({label: mean, f"{label}_ci_low": lo, f"{label}_ci_high": hi})
             for label, den in (
                 ("cost_per_job_kept_eur", diff["employees"]),
-                ("cost_per_eur_value_added", diff["value_added_eur"]),
+                ("cost_per_eur_value_added", diff["value_added_real_eur"]),
             ):
                 est, lo, hi, note = ratio_interval(diff["intervention_cost_eur"], den, level)
                 row.update(

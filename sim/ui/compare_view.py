@@ -242,8 +242,8 @@ def ComparisonResult(sweep_dir: Path, comparison):
     other = c.meta["other"]
     chosen_arm = solara.use_reactive(None)
     chosen_context = solara.use_reactive(None)
-    chosen_time_metric = solara.use_reactive("value_added_eur")
-    chosen_district_metric = solara.use_reactive("value_added_eur")
+    chosen_time_metric = solara.use_reactive("value_added_real_eur")
+    chosen_district_metric = solara.use_reactive("value_added_real_eur")
     settlement = solara.use_reactive("all")
     contexts = [str(x) for x in c.meta["contexts"]]
     arm = _pick(chosen_arm.value, list(c.arms))

@@ -37,8 +37,9 @@ HEADLINE = {
     "firms": ("Craft firms", ""),
     "employees": ("Employees", ""),
     "apprentices": ("Apprentices", ""),
-    "value_added": ("Value added", "M€ / quarter"),
-    "rural_value_added_share": ("Rural share of value added", "%"),
+    "value_added": ("Value added at base-year prices", "M€ / quarter"),
+    "value_added_nominal": ("Value added, nominal (craft prices)", "M€ / quarter"),
+    "rural_value_added_share": ("Rural share of value added (base-year prices)", "%"),
     "unmet_demand": ("Unmet demand", "M€ / quarter"),
     "closures": ("Closures", "this quarter"),
     "successions": ("Successions", "this quarter"),
@@ -189,13 +190,15 @@ def headline(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[float, float | 
     pop = districts.groupby("quarter", sort=False)["population"].sum()
 
     def figures(g: pd.DataFrame, q: str) -> dict[str, float]:
-        va = float(g["value_added_eur"].sum())
-        rural = float(g.loc[g["settlement_type"] == "rural", "value_added_eur"].sum())
+        real = g["turnover_base_prices_eur"] - g["inputs_eur"]  # both at base-year prices
+        va = float(real.sum())
+        rural = float(real[g["settlement_type"] == "rural"].sum())
         return {
             "firms": float(g["firms"].sum()),
             "employees": float(g["employees"].sum()),
             "apprentices": float(g["apprentices"].sum()),
             "value_added": va / 1e6,
+            "value_added_nominal": float(g["value_added_eur"].sum()) / 1e6,
             "rural_value_added_share": 100.0 * rural / va if va > 0 else 0.0,
             "unmet_demand": float(g["unmet_demand_eur"].sum()) / 1e6,
             "closures": float(g[list(CLOSURE_COLUMNS)].to_numpy().sum()),
@@ -215,7 +218,7 @@ def headline(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[float, float | 
 def format_value(key: str, value: float | None) -> str:
     if value is None:
         return ""
-    if key in ("value_added", "unmet_demand"):
+    if key in ("value_added", "value_added_nominal", "unmet_demand"):
         return f"{value:,.1f}"
     if key == "rural_value_added_share":
         return f"{value:.1f}"
