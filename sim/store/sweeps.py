@@ -7,6 +7,7 @@ itself is :mod:`sim.store.runs`.
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,7 @@ from sim.store.runs import (
     read_manifest,
     remove_stale_temporaries,
 )
+from sim.store.settings import with_settings
 from sim.store.verify import verify_run
 
 # ---- sweeps: many runs in one folder ------------------------------------------------------------
@@ -352,15 +354,14 @@ def load(
     """One table of every finished run of a sweep, with run columns in front.
 
     ``load("results/policy_comparison", "groups")`` -> DataFrame with run_id, scenario,
-    intervention, seed, then the table's columns. ``columns`` limits the table's columns read.
-    A corrupt run folder raises ResultsError (``strict=False`` skips it with a warning).
+    intervention, seed, the settings the sweep varies (``model.price_elasticity``, ...;
+    ``sim.store.settings``), then the table's columns. ``columns`` limits the table's columns
+    read. A corrupt run folder raises ResultsError (``strict=False`` skips it with a warning).
     """
     if table not in TABLES:
         raise ResultsError(f"unknown table {table!r}; allowed: {', '.join(TABLES)}")
     runs = finished_runs(sweep_dir, strict=strict)
     if not strict:
-        import warnings
-
         for _, bad in build_index(sweep_dir).query("status == 'corrupt'").iterrows():
             warnings.warn(f"skipping corrupt run {bad['path']}: {bad['error']}", stacklevel=2)
     frames = []
@@ -381,6 +382,7 @@ def load(
         df.insert(3, "seed", int(run.seed))
         frames.append(df)
     out = pd.concat(frames, ignore_index=True)
+    out = with_settings(out, runs)
     for col in ("run_id", "scenario", "intervention"):
         out[col] = out[col].astype("string")
     return out
