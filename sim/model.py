@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 import mesa
@@ -185,7 +186,16 @@ class RegionModel(mesa.Model):
                 ledger=CostLedger(len(districts), lambda: self.firms.table.district),
                 apprentice_intake_rate=self.lifecycle.apprentice_intake_rate,
                 chambers=lambda: [i for i in self.institutions if i.kind == "chamber"],
-                open_institution=self._open_institution,
+                # a lever's new institution (id, kind, place, advisors, reach_minutes=...,
+                # serves_settlements=...) serves every district
+                open_institution=partial(
+                    TransferInstitution,
+                    self,
+                    serves_districts=None,
+                    firms=self.firms,
+                    minutes=region.minutes,
+                    params=mp.transfer,
+                ),
                 population=lambda: self.district_stats["population"],
             ),
         )
@@ -213,22 +223,6 @@ class RegionModel(mesa.Model):
     def institutions(self) -> list[TransferInstitution]:
         """The transfer institutions, in the order they were created (Mesa's registry)."""
         return list(self.agents_by_type.get(TransferInstitution, []))
-
-    def _open_institution(
-        self, institution_id: str, kind: str, place: int, advisors: float, reach_minutes: float
-    ) -> TransferInstitution:
-        return TransferInstitution(
-            self,
-            institution_id,
-            kind,
-            place,
-            advisors,
-            None,
-            firms=self.firms,
-            minutes=self.region.minutes,
-            params=self.params.transfer,
-            reach_minutes=reach_minutes,
-        )
 
     # ---- the quarter ------------------------------------------------------------------------
     def step(self) -> None:

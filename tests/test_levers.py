@@ -128,3 +128,23 @@ def test_mesa_shared_generators_are_disabled_with_a_clear_message():
 def test_scenarios_act_in_the_declared_order():
     model = RegionModel(small_config("end=2025Q1"))
     assert tuple(s.name for s in model.scenarios) == SCENARIO_ORDER
+
+
+def test_rural_hubs_serve_rural_and_small_town_firms_only():
+    """Hubs sit in rural places; city firms within their reach are not their clients."""
+    from sim.model import RegionModel
+    from sim.vocabulary import CITY, RURAL
+    from tests.conftest import small_config
+
+    model = RegionModel(small_config("intervention=rural_hubs", "end=2026Q4"))
+    model.run()
+    t, region = model.firms.table, model.region
+    hubs = [i for i in model.institutions if i.kind == "rural_hub"]
+    assert hubs and all(region.place_settlement[h.place] == RURAL for h in hubs)
+    reach = hubs[0].reach_minutes
+    city = t.settlement == CITY
+    near = (region.minutes[[h.place for h in hubs]][:, t.place] <= reach).any(axis=0)
+    assert (city & near).any()  # the restriction matters: city firms are within reach
+    assert (t.capacity_bonus[city] == 0).all()  # no shared workshop for them
+    assert (t.capacity_bonus[~city & near] > 0).any()
+    assert all(CITY not in h.serves_settlements for h in hubs)  # nor advice

@@ -27,6 +27,7 @@ class TransferInstitution(mesa.Agent):
         minutes: the region's travel-time matrix; params: ``model.transfer``.
         serves_districts: district indices it may advise in (None = all).
         reach_minutes: how far it reaches (default ``params.reach_minutes``).
+        serves_settlements: settlement types whose firms it may advise (None = all).
     """
 
     def __init__(
@@ -42,6 +43,7 @@ class TransferInstitution(mesa.Agent):
         minutes: np.ndarray,
         params,
         reach_minutes: float | None = None,
+        serves_settlements: tuple[int, ...] | None = None,
     ) -> None:
         super().__init__(model)
         self.firms = firms
@@ -53,6 +55,7 @@ class TransferInstitution(mesa.Agent):
         self.advisors = advisors
         self.serves_districts = serves_districts  # None = all districts
         self.reach_minutes = params.reach_minutes if reach_minutes is None else reach_minutes
+        self.serves_settlements = serves_settlements  # None = every settlement type
         self.advised_last_quarter = 0
 
     def add_advisors(self, extra: float) -> None:
@@ -66,6 +69,8 @@ class TransferInstitution(mesa.Agent):
         eligible = t.alive & (minutes <= self.reach_minutes)
         if self.serves_districts is not None:
             eligible &= np.isin(t.district, self.serves_districts)
+        if self.serves_settlements is not None:
+            eligible &= np.isin(t.settlement, self.serves_settlements)
         n_advice = rng.poisson(self.advisors * tp.advice_per_advisor_per_quarter)
         rows = np.flatnonzero(eligible)
         if n_advice == 0 or len(rows) == 0:

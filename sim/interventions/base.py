@@ -94,10 +94,11 @@ class CostLedger:
 class LeverContext:
     """The collaborators a lever may use (never the model).
 
-    ``open_institution(institution_id, kind, place, advisors, reach_minutes)`` creates a
-    transfer institution at a place (it joins the model's agents and advises from the next
-    phase on); ``chambers()`` lists the chambers' advisory services; ``population()`` is this
-    quarter's population per district; ``apprentice_intake_rate`` the fitted intake per firm.
+    ``open_institution(institution_id, kind, place, advisors, reach_minutes=...,
+    serves_settlements=...)`` creates a transfer institution at a place (it joins the model's
+    agents and advises from the next phase on); ``chambers()`` lists the chambers' advisory
+    services; ``population()`` is this quarter's population per district;
+    ``apprentice_intake_rate`` the fitted intake per firm.
     """
 
     region: Region

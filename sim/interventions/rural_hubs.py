@@ -1,4 +1,9 @@
-"""Rural hubs: cooperation and innovation places (shared workshops, Kooperationsorte)."""
+"""Rural hubs: cooperation and innovation places (shared workshops, Kooperationsorte).
+
+Hubs sit in rural places and serve the firms of rural places and small towns within their
+reach (``SERVED``); the cities' firms have the chambers and institutes next door and are not
+a rural programme's clients.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ import numpy as np
 
 from sim.interventions import register_lever
 from sim.interventions.base import Lever, LeverParams
-from sim.vocabulary import RURAL
+from sim.vocabulary import RURAL, TOWN
+
+SERVED = (TOWN, RURAL)  # settlement types whose firms a rural hub serves
 
 
 @dataclass
@@ -46,7 +53,8 @@ class RuralHubs(Lever):
         if n_hubs == 0 or len(rural) == 0:
             return
         firms_at = np.bincount(t.place[t.alive], minlength=region.n_places)
-        reach = region.minutes[rural] <= c.hub_reach_minutes
+        served = np.isin(region.place_settlement, SERVED)
+        reach = (region.minutes[rural] <= c.hub_reach_minutes) & served[None, :]
         chosen = []
         covered = np.zeros(region.n_places, dtype=bool)
         # greedy: each next hub where it reaches most firms not yet covered
@@ -64,7 +72,8 @@ class RuralHubs(Lever):
                     "rural_hub",
                     int(place),
                     c.advisors_per_hub,
-                    c.hub_reach_minutes,
+                    reach_minutes=c.hub_reach_minutes,
+                    serves_settlements=SERVED,
                 )
             )
         near = covered[t.place] & t.alive
@@ -72,8 +81,11 @@ class RuralHubs(Lever):
         self.hub_places = np.array(chosen, dtype=int)
 
     def _hub_reach(self) -> np.ndarray:
-        reach = self.ctx.region.minutes[self.hub_places] <= self.params.hub_reach_minutes
-        return np.flatnonzero(reach.any(axis=0))
+        """The places a hub serves: rural places and small towns within its reach."""
+        region = self.ctx.region
+        reach = region.minutes[self.hub_places] <= self.params.hub_reach_minutes
+        served = np.isin(region.place_settlement, SERVED)
+        return np.flatnonzero(reach.any(axis=0) & served)
 
     def start_quarter(self, quarter: int) -> None:
         """Hubs are paid; firms within reach learn and share the workshop."""
