@@ -264,6 +264,9 @@ class RegionModel(mesa.Model):
         s.demand = self.demand.compose(
             s.q, self.district_stats, self.interventions.local_public_share()
         )
+        local = s.demand.local.sum(axis=1)  # extra public orders per place, all trade groups
+        n_d = len(self.region.districts)
+        self.interventions.book_local_orders(np.bincount(self.region.place_district, local, n_d))
 
     def _clear_market(self, s: Quarter) -> None:
         d = s.demand

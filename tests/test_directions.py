@@ -132,7 +132,9 @@ def test_each_intervention_moves_its_target(name):
     assert (np.sign(diff) == sign).all(), (name, diff)
 
 
-@pytest.mark.parametrize("name", INTERVENTIONS)
+# local procurement's budget is its administration; the extra public orders it adds are booked
+# on top and are not capped by it (test_levers.py checks that they are booked)
+@pytest.mark.parametrize("name", [n for n in INTERVENTIONS if n != "local_procurement"])
 def test_each_intervention_spends_at_most_its_budget(name):
     cfg = load_config([*BASE, f"intervention={name}"])
     budget = cfg.intervention[name].budget_eur_per_year

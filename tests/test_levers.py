@@ -148,3 +148,26 @@ def test_rural_hubs_serve_rural_and_small_town_firms_only():
     assert (t.capacity_bonus[city] == 0).all()  # no shared workshop for them
     assert (t.capacity_bonus[~city & near] > 0).any()
     assert all(CITY not in h.serves_settlements for h in hubs)  # nor advice
+
+
+def test_local_procurements_extra_public_orders_are_booked_as_its_cost():
+    """The extra public demand is public money: the lever's cost is its administration plus
+    every euro of the extra orders, booked in the ordering district."""
+    from sim.model import RegionModel
+    from tests.conftest import small_config
+
+    model = RegionModel(small_config("intervention=local_procurement", "end=2025Q4"))
+    compose = model.demand.compose
+    local = []
+
+    def recording(*args, **kwargs):
+        parts = compose(*args, **kwargs)
+        local.append(parts.local.sum())
+        return parts
+
+    model.demand.compose = recording
+    model.run()
+    params = model.interventions.levers[0].params
+    booked = model.interventions.ctx.ledger.run_total["local_procurement"]
+    assert sum(local) > 10 * params.budget_eur_per_year  # the orders dwarf the administration
+    assert booked == pytest.approx(params.budget_eur_per_year + sum(local), rel=1e-9)

@@ -51,6 +51,13 @@ class Interventions:
         for lever in self.levers:
             lever.book_new_contracts(intake)
 
+    def book_local_orders(self, eur_by_district: np.ndarray) -> None:
+        """The extra public orders of this quarter, split over the levers by their shares."""
+        total = self.local_public_share()
+        for lever in self.levers:
+            if total > 0 and lever.local_public_share() > 0:
+                lever.book_local_orders(eur_by_district * lever.local_public_share() / total)
+
     def support_succession(self, row: int, p: dict[str, float]) -> dict[str, float]:
         for lever in self.levers:
             p = lever.support_succession(row, p)

@@ -155,6 +155,10 @@ class Lever:
     def book_new_contracts(self, intake: np.ndarray) -> None:
         """After training: ``intake`` new apprentice contracts per firm row this quarter."""
 
+    def book_local_orders(self, eur_by_district: np.ndarray) -> None:
+        """After demand: the extra public orders this lever's share of ``local_public_share``
+        added this quarter, per district (EUR)."""
+
     def support_succession(self, row: int, p: dict[str, float]) -> dict[str, float]:
         """A retiring owner's route probabilities, changed where the lever supports the case."""
         return p

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from sim.interventions import register_lever
 from sim.interventions.base import Lever, LeverParams
 
@@ -13,7 +15,8 @@ class LocalProcurementParams(LeverParams):
     """Municipal orders awarded to firms within the district (lots sized for small firms)."""
 
     budget_eur_per_year: float = 500_000.0  # administration of the lot splitting
-    public_demand_uplift: float = 0.05  # extra public demand reaching crafts
+    # extra public demand reaching crafts; it is public money and booked as the lever's cost
+    public_demand_uplift: float = 0.05
 
 
 @register_lever
@@ -26,6 +29,10 @@ class LocalProcurement(Lever):
         """The administration of the lot splitting, booked by population."""
         pop = self.ctx.population()
         self.ctx.ledger.add(self.name, self.params.budget_eur_per_year / 4.0 * pop / pop.sum())
+
+    def book_local_orders(self, eur_by_district: np.ndarray) -> None:
+        """The extra public orders are public spending: booked where they are ordered."""
+        self.ctx.ledger.add(self.name, eur_by_district)
 
     def local_public_share(self) -> float:
         """Extra public demand, relative to public demand, awarded within the buyer's district.
