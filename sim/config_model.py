@@ -1,0 +1,108 @@
+"""The model's parameters (``model.*``): firms, households, transfer, cooperation, market.
+
+Part of the structured config (:mod:`sim.config` registers it); components get their section as
+a plain dataclass. Domains of numeric fields: :mod:`sim.config_domains`, or a field's own
+``metadata={"domain": ...}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FirmParams:
+    capacity_slack: float = 0.03  # output a firm can add to its base level by overtime [E]
+    apprentice_output_share: float = 0.3  # an apprentice's output relative to a skilled worker
+    apprentice_wage_ratio: float = 0.35  # training allowance relative to a worker's wage cost
+    productivity_dispersion: float = 0.15  # sd of log productivity between firms
+    surplus_share_of_value_added: float = 0.25  # owner income + capital cost, base year
+    hire_utilisation: float = 0.95
+    shed_utilisation: float = 0.75
+    shed_probability: float = 0.5  # per quarter, an idle firm lets one person go [E]
+    # employees quitting per year (to other firms, sectors or regions; retirements follow
+    # their ages, sim.workforce): IAB panel, firms with 1-10 employees, 1993-2009 [V]
+    staff_quit_per_year: float = 0.061
+    # hires' ages: job mobility halves every this many years from age 20 [E]
+    hire_age_halving_years: float = 15.0
+    coal_job_losers_to_crafts: float = 0.2  # share of coal job losers who join the crafts [E]
+    # owners' exit ages ~ N(mean, sd) truncated at 55 (sim.owner_ages): the mean fitted to
+    # HWK Halle's owners 60+ (end 2022) still in office as owners 65+ in May 2025 (0.482
+    # [D]) [F]; the sd's width from transferors' ages 60-67 (Nachfolgemonitor) [E]
+    retirement_age_mean: float = 70.4
+    retirement_age_sd: float = 5.2
+    successor_age_mean: float = 38.3  # successors' mean age (Nachfolgemonitor Handwerk) [V]
+    successor_age_sd: float = 7.0
+    founder_age_mean: float = 36.0  # founders' mean age [E]
+    founder_age_sd: float = 7.0
+    # outcome shares for a retiring owner (CRAFTS.md s4, [E]); remainder = closure
+    succession_family: float = 0.50
+    succession_employee: float = 0.12
+    succession_external: float = 0.13
+    small_firm_closure_penalty: float = 0.10  # extra closure share for firms of <= 4 persons
+    rural_closure_penalty: float = 0.05
+    loss_quarters_to_exit: int = 4
+    # closures for other reasons (health, move into employment) [E]: between the A-trades'
+    # exit rate net of the model's age and loss closures (6.0 % - ~1 % = ~5 %/yr, ZDH 2022 [V])
+    # and the ~3.5 %/yr that would keep the register flat; chosen so the 2025-2030 register
+    # trend of HWK Leipzig and HWK Halle together (~ -0.5 %/yr) is met (a fitted pattern)
+    other_exit_rate_per_year: float = 0.04
+    owner_reservation_wage_share: float = 0.5  # owner's minimal income, share of a wage [E]
+    entry_rate_per_year: float = 0.045  # founders per firm and year, A-trades 2022 (ZDH) [V]
+    startup_unmet_share: float = 0.5  # unmet demand above this share of a firm's output ...
+    startup_probability: float = 0.3  # ... gives a start-up with this chance per quarter
+    apprentice_years: float = 3.0
+    apprentice_dropout_per_year: float = 0.12
+    apprentice_retention: float = 0.7  # completers who stay in the firm
+    completers_stay_in_region: float = 0.5  # of the others: join the district's labour pool
+    # employees of a closing firm who look for work in the crafts again (the rest leave them)
+    closed_firm_staff_stay_in_crafts: float = 0.5
+    innovation_productivity_gain: float = 0.2  # productivity at innovation 1 vs 0
+
+
+@dataclass
+class HouseholdParams:
+    income_eur_month: float = 3_600.0  # mean net income, Neue Laender (LWR 2022) [M]
+    consumption_share: float = 0.70  # 2,534 / 3,600 [D]
+    income_dispersion: float = 0.35  # sd of log income
+    retired_income_ratio: float = 0.75
+    coal_income_ratio: float = 1.6  # lignite wages ~2x regional average (IWH) [S]
+    retirement_age: float = 67.0
+
+
+@dataclass
+class TransferParams:
+    advice_per_advisor_per_quarter: float = 12.0
+    innovation_gain_per_advice: float = 0.08
+    innovation_decay_per_year: float = 0.02
+    reach_minutes: float = 60.0
+    tie_weight: float = 2.0  # firms advised before are this much likelier to be picked [E]
+    advice_memory_quarters: int = 8  # how long advice counts as a tie with the institution
+    succession_match_gain: float = 0.3  # relative rise of the external route for advised firms
+    placement_intake_gain: float = 0.2  # relative rise of apprentice intake for advised firms
+
+
+@dataclass
+class CooperationParams:
+    links_per_firm: int = 2  # partners drawn at start and for each start-up [E]
+    link_reach_minutes: float = 20.0
+    brokered_link_probability: float = 0.3  # advised together -> linked, per quarter [E]
+    spillover_per_quarter: float = 0.05  # share of the gap to partners closed per quarter [E]
+
+
+@dataclass
+class ModelParams:
+    firm: FirmParams = field(default_factory=FirmParams)
+    household: HouseholdParams = field(default_factory=HouseholdParams)
+    transfer: TransferParams = field(default_factory=TransferParams)
+    cooperation: CooperationParams = field(default_factory=CooperationParams)
+    reach_half_times: float = 3.0  # hard reach cut-off as multiple of a group's half-time
+    loyal_share: float = 0.5  # share of demand that returns to last quarter's suppliers [E]
+    price_elasticity: float = 2.0  # pull of a firm ~ relative price ** -elasticity [E]
+    price_adjustment: float = 0.02  # relative price change per unit of excess utilisation [E]
+    price_min: float = 0.9
+    price_max: float = 1.15
+    # base-year demand above the firms' base output: 64 vacancies per 1,000 employees
+    # (Sachsen Fachkraeftemonitoring 2022 [S]) read as work firms cannot staff
+    base_excess_demand: float = 0.064
+    market_rounds: int = 4

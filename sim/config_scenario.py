@@ -1,0 +1,67 @@
+"""The scenario group's schema: coal exit, demography, structural funds, energy transition.
+
+Part of the structured config (:mod:`sim.config` registers it); each scenario process reads its
+own section as a plain dataclass. Domains of numeric fields: :mod:`sim.config_domains`, or a
+field's own ``metadata={"domain": ...}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class DemographyVariant(Enum):
+    official_mid = "official_mid"
+    official_low = "official_low"
+    official_high = "official_high"
+
+
+@dataclass
+class CoalExitConfig:
+    enabled: bool = True
+    closure_shift_years: float = 0.0  # negative = earlier than the statutory / operator date
+    indirect_jobs_per_direct_job: float = 1.0  # regional indirect + induced jobs per direct job
+    commute_half_time_min: float = 25.0  # where coal workers live around their site
+    income_replacement_rate: float = 0.6  # unemployment benefit as share of former income
+    reemployment_rate_per_quarter: float = 0.08
+    reemployment_income_ratio: float = 0.75  # lignite wages are well above the regional average
+    craft_demand_per_direct_job_eur: float = 15_000.0  # per year, maintenance and services
+
+
+@dataclass
+class DemographyConfig:
+    enabled: bool = True
+    variant: DemographyVariant = DemographyVariant.official_mid
+    extra_decline_per_year: float = 0.0  # added to the official path (stress tests)
+    # the age pattern of net migration (a young-adult peak; sources: docs/parameter_sources.csv)
+    migration_peak_age: float = 24.0  # young adults: into the cities, out of the districts
+    migration_peak_sd: float = 5.0
+    family_migration_parent_age: float = 35.0  # families: out of the cities, into the districts
+    fertility_mean_age: float = 31.0  # mean age of mothers at birth
+    fertility_sd: float = 5.5  # spread of the fertility schedule, years
+    female_share_of_fertile_ages: float = 0.48  # women among persons aged 15-49
+
+
+@dataclass
+class StructuralFundsConfig:
+    enabled: bool = True
+    craft_share_of_funds: float = 0.15  # share of funded investment spent on craft work
+    scale: float = 1.0
+
+
+@dataclass
+class EnergyTransitionConfig:
+    enabled: bool = True
+    retrofit_growth_per_year: float = 0.03  # growth of energy-transition demand for Ausbau
+    base_share_of_ausbau_demand: float = 0.10
+
+
+@dataclass
+class ScenarioConfig:
+    name: str = "baseline"
+    description: str = ""
+    coal_exit: CoalExitConfig = field(default_factory=CoalExitConfig)
+    demography: DemographyConfig = field(default_factory=DemographyConfig)
+    structural_funds: StructuralFundsConfig = field(default_factory=StructuralFundsConfig)
+    energy_transition: EnergyTransitionConfig = field(default_factory=EnergyTransitionConfig)
