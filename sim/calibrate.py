@@ -26,7 +26,7 @@ from omegaconf.errors import OmegaConfBaseException
 from sim import demography_checks as dc
 from sim.config import ConfigError, load_config
 from sim.datasets import DataError, load_districts, load_owner_age_anchors, load_state_crafts
-from sim.market_checks import capacity_use_check
+from sim.market_checks import capacity_use_check, price_hindcast_check
 from sim.model import RegionModel
 from sim.vocabulary import TRADE_GROUPS, parse_quarter
 
@@ -307,6 +307,11 @@ def population_and_labour_checks(model: RegionModel, cfg) -> pd.DataFrame:
         *dc.owner_age_check(groups),
         *dc.owner_hindcast_check(cfg.model.firm),
         *capacity_use_check(groups),
+        *price_hindcast_check(
+            cfg.model.scarcity_price_elasticity,
+            cfg.model.price_adjustment,
+            cfg.model.firm.surplus_share_of_value_added,
+        ),
     ]
     return dc.frame(checks)
 

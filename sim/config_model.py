@@ -12,12 +12,19 @@ from dataclasses import dataclass, field
 
 @dataclass
 class FirmParams:
-    capacity_slack: float = 0.03  # output a firm can add to its base level by overtime [E]
+    # capacity above base-year output: 1 / 0.80 - 1, the crafts' capacity use of 80 % (ZDH
+    # Konjunkturbericht Q2 2024 [S], fitted; regional surveys validate)
+    capacity_slack: float = 0.25
     apprentice_output_share: float = 0.3  # an apprentice's output relative to a skilled worker
     apprentice_wage_ratio: float = 0.35  # training allowance relative to a worker's wage cost
     productivity_dispersion: float = 0.15  # sd of log productivity between firms
     surplus_share_of_value_added: float = 0.25  # owner income + capital cost, base year
-    hire_utilisation: float = 0.95
+    # part of the inputs that does not shrink with output (rent, vehicles, insurance, fees),
+    # as a share of turnover at normal load [E]
+    fixed_cost_share: float = 0.10
+    # orders above normal load at which a firm seeks a hire: fitted to 64 vacancies per 1,000
+    # employees (Sachsen Fachkraeftemonitoring 2022 [S]) in the base year
+    hire_utilisation: float = 1.02
     shed_utilisation: float = 0.75
     shed_probability: float = 0.5  # per quarter, an idle firm lets one person go [E]
     # employees quitting per year (to other firms, sectors or regions; retirements follow
@@ -91,6 +98,15 @@ class CooperationParams:
 
 
 @dataclass
+class CostParams:
+    """Nominal growth per year of the cost paths (``sim.costs.CostPaths``) after the base year."""
+
+    wage_growth_per_year: float = 0.02  # wages keep pace with consumer prices [E]
+    input_growth_per_year: float = 0.02  # materials, energy and services bought [E]
+    consumer_growth_per_year: float = 0.02  # the ECB's medium-term target [E]
+
+
+@dataclass
 class ModelParams:
     firm: FirmParams = field(default_factory=FirmParams)
     household: HouseholdParams = field(default_factory=HouseholdParams)
@@ -98,11 +114,19 @@ class ModelParams:
     cooperation: CooperationParams = field(default_factory=CooperationParams)
     reach_half_times: float = 3.0  # hard reach cut-off as multiple of a group's half-time
     loyal_share: float = 0.5  # share of demand that returns to last quarter's suppliers [E]
-    price_elasticity: float = 2.0  # pull of a firm ~ relative price ** -elasticity [E]
-    price_adjustment: float = 0.02  # relative price change per unit of excess utilisation [E]
-    price_min: float = 0.9
-    price_max: float = 1.15
-    # base-year demand above the firms' base output: 64 vacancies per 1,000 employees
-    # (Sachsen Fachkraeftemonitoring 2022 [S]) read as work firms cannot staff
-    base_excess_demand: float = 0.064
+    # choice between firms: a firm's pull ~ its price relative to others ** -this [E]
+    price_elasticity: float = 2.0
+    # total demand: quantity ~ (craft price / consumer prices) ** -elasticity; households and
+    # businesses (central of the literature range 0.2-1.0, market_evidence.csv) [E]
+    demand_price_elasticity: float = 0.6
+    # public budgets are set in real terms: dearer craft work buys less (quantity ~ p ** -1) [E]
+    public_price_elasticity: float = 1.0
+    # prices: each quarter a firm closes this share of the gap to its target price [E]
+    price_adjustment: float = 0.25
+    # target price = unit cost x ((1 + orders / normal output) / 2) ** this [E]
+    scarcity_price_elasticity: float = 0.15
+    costs: CostParams = field(default_factory=CostParams)
+    # base-year demand above the firms' base output (a stress test; 0: demand buys the output
+    # at the surveys' normal capacity use, and the vacancy gap is the firms' wish to hire)
+    base_excess_demand: float = 0.0
     market_rounds: int = 4

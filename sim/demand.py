@@ -1,10 +1,12 @@
 """Craft demand per place and trade group: households, businesses, the public sector.
 
-Base-year demand is fitted so that it equals the firms' base output (plus the base year's
-excess demand), split by customer type (``trade_groups.csv``); households' part follows their
-spending, businesses' part the working-age population, the public part the population. The
-scenario processes add their own demand (coal sector, structural funds) and shape it (energy
-transition); a lever may award extra public orders locally.
+Quantities at base-year prices times the price they are bought at: total demand answers the
+craft price relative to consumer prices, households' spending (their income and ages) and the
+population. Base-year demand is fitted so that it equals the firms' base output (plus the base
+year's excess demand), split by customer type (``trade_groups.csv``); households' part follows
+their spending, businesses' part the working-age population, the public part the population.
+The scenario processes add their own demand (coal sector, structural funds) and shape it
+(energy transition); a lever may award extra public orders locally.
 """
 
 from __future__ import annotations
@@ -49,8 +51,12 @@ class CraftDemand:
         base_excess_demand: float,
         base_stats: dict[str, np.ndarray],
         start_quarter: int,
+        demand_price_elasticity: float,
+        public_price_elasticity: float,
     ) -> None:
         self.region = region
+        self.demand_price_elasticity = demand_price_elasticity
+        self.public_price_elasticity = public_price_elasticity
         self.households = households
         self.scenarios = scenarios
         self.base_population = base_stats["population"].copy()
@@ -72,13 +78,29 @@ class CraftDemand:
             self.business_base[:, gi] = max(business[gi] - coal_g, 0.0) * place_share
             self.public_base[:, gi] = max(public[gi] - funds_g, 0.0) * place_share
 
+    def base_total(self, quarter: int, stats: dict[str, np.ndarray]) -> np.ndarray:
+        """Demand of ``quarter`` (place x group) at base-year prices, no lever's orders."""
+        n = (len(self.region.districts), len(TRADE_GROUPS))
+        return self.compose(quarter, stats, 0.0, np.ones(n), 1.0).total
+
     def compose(
-        self, quarter: int, stats: dict[str, np.ndarray], local_share: float
+        self,
+        quarter: int,
+        stats: dict[str, np.ndarray],
+        local_share: float,
+        prices: np.ndarray,
+        consumer_index: float,
     ) -> DemandParts:
-        """This quarter's demand parts (origin place x trade group, EUR).
+        """This quarter's demand parts (origin place x trade group, nominal EUR).
 
         ``stats``: the households' summary this quarter; ``local_share``: extra public demand
-        awarded within the ordering district, relative to public demand (a lever's).
+        awarded within the ordering district, relative to public demand (a lever's);
+        ``prices``: ``(D, G)`` craft price index of each district's firms (last quarter's);
+        ``consumer_index``: the consumer price index G. Each part is a quantity at base-year
+        prices times the price it is bought at: households' and businesses' quantity falls with
+        the craft price relative to consumer prices (``demand_price_elasticity``), the public
+        budget's with ``public_price_elasticity``; the scenarios' own orders are fixed
+        quantities.
         """
         hh = self.households
         spend_place = hh.by_place(hh.spending())
@@ -88,9 +110,14 @@ class CraftDemand:
         work_index = stats["working_age_population"] / self.base_working_age
         business = self.business_base * work_index[district_idx][:, None]
         public = self.public_base * pop_index[district_idx][:, None]
+        price = prices[district_idx]  # (P, G): the price customers of each place face
+        relative = price / consumer_index
+        private_factor = price * relative ** (-self.demand_price_elasticity)
+        public_factor = price * relative ** (-self.public_price_elasticity)
+        public = public * public_factor
         parts = DemandParts(
-            household=household,
-            business=business,
+            household=household * private_factor,
+            business=business * private_factor,
             public=public,
             local=public * local_share,  # before the scenarios' public demand is added
             segment=np.zeros_like(household),
@@ -100,7 +127,7 @@ class CraftDemand:
                 target = getattr(parts, part)
                 for gi, name in enumerate(TRADE_GROUPS):
                     if name in by_group:
-                        target[:, gi] += by_group[name]
+                        target[:, gi] += by_group[name] * price[:, gi]
         for scenario in self.scenarios:
             scenario.shape_demand(quarter, parts)
         return parts

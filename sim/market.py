@@ -35,6 +35,42 @@ def decay_kernel(minutes: np.ndarray, half_time_min: float, reach_half_times: fl
     return kernel
 
 
+def balance_attractiveness(
+    demand: np.ndarray,
+    kernel: np.ndarray,
+    supply: np.ndarray,
+    target: np.ndarray,
+    iterations: int = 200,
+    tolerance: float = 1e-6,
+) -> np.ndarray:
+    """Place factors ``A_p`` with which the base year's flows sell each place's base output.
+
+    Wilson's doubly-constrained spatial interaction model: origins' demand is given
+    (``demand``, shape (P,)), and each destination's inflow
+    ``A_p S_p sum_i D_i K_ip / sum_q K_iq A_q S_q`` is balanced (Furness iteration) to its
+    share of ``target`` (the firms' base output per place, shape (P,)); ``supply`` is the
+    firms' summed pull per place. Places without supply keep ``A_p = 1``. The factors stand for
+    what the kernel does not know (commuting, customer ties, local reputation); the model keeps
+    them fixed, so later flows move with population, capacity and prices only.
+    """
+    factor = np.ones(len(supply))
+    has = supply > 0
+    if not has.any() or target.sum() <= 0:
+        return factor
+    for _ in range(iterations):
+        pull = kernel @ (factor * supply)
+        ratio = np.divide(demand, pull, out=np.zeros(len(demand)), where=pull > 0)
+        inflow = factor * supply * (ratio @ kernel)
+        want = target * inflow.sum() / target.sum()  # shares: reachable demand is the total
+        step = np.divide(want, inflow, out=np.ones(len(inflow)), where=has & (inflow > 0))
+        factor = np.where(has, factor * step, 1.0)
+        if np.abs(step[has & (inflow > 0)] - 1.0).max(initial=0.0) < tolerance:
+            break
+    # scale so that the supply-weighted mean factor is 1 (a new place starts at the mean)
+    factor[has] /= np.average(factor[has], weights=supply[has])
+    return factor
+
+
 def allocate(
     demand: np.ndarray,
     kernel: np.ndarray,
@@ -157,7 +193,7 @@ class Market:
     innovation, since heat pumps, PV and retrofits need know-how the least innovative firms
     lack; then loyal customers return to last quarter's suppliers; the rest is the open Huff
     market, where a firm's pull is its capacity times its relative price to the power
-    ``-price_elasticity``.
+    ``-price_elasticity`` times its place's factor (balanced in the base year, ``calibrate``).
     """
 
     def __init__(
@@ -168,6 +204,21 @@ class Market:
         self.same_district = place_district[:, None] == place_district[None, :]
         self.previous_flows: list[np.ndarray | None] = [None] * len(half_times)
         self.previous_revenue: np.ndarray | None = None
+        # (P, G) place factors of the firms' pull, balanced in the base year (``calibrate``)
+        self.place_factor = np.ones((len(place_district), len(half_times)))
+
+    def calibrate(self, demand: np.ndarray, firms) -> None:
+        """Balance the place factors so that base-year ``demand`` (place x group) buys each
+        place's base output (:func:`balance_attractiveness`)."""
+        t = firms.table
+        normal = firms.capacity() / (1.0 + firms.params.capacity_slack + t.capacity_bonus)
+        n_places = demand.shape[0]
+        for gi in range(demand.shape[1]):
+            rows = np.flatnonzero(t.alive & (t.group == gi))
+            output = np.bincount(t.place[rows], normal[rows], minlength=n_places)
+            self.place_factor[:, gi] = balance_attractiveness(
+                demand[:, gi], self.kernels[gi], output, output
+            )
 
     def clear(
         self,
@@ -193,6 +244,7 @@ class Market:
         for gi in range(demand.shape[1]):
             rows = np.flatnonzero(t.alive & (t.group == gi))
             place, cap = t.place[rows], capacity[rows].copy()
+            factor = self.place_factor[place, gi]
             results: list[Allocation] = []
 
             open_demand = demand[:, gi].copy()
@@ -202,7 +254,7 @@ class Market:
             if segment_demand[:, gi].any():
                 parts.append((segment_demand[:, gi], self.kernels[gi], t.innovation[rows]))
             for part, kernel, weight in parts:
-                pull = cap.copy() if weight is None else cap * weight
+                pull = cap * factor if weight is None else cap * factor * weight
                 results.append(
                     allocate(part, kernel, place, pull, cap.copy(), mp.market_rounds, flows=False)
                 )
@@ -210,7 +262,7 @@ class Market:
                 open_demand -= part
             # capacity is in EUR at the firm's price; the pull uses it at base prices, so the
             # price term alone carries the elasticity
-            pull = cap / t.price[rows] * t.price[rows] ** (-mp.price_elasticity)
+            pull = factor * cap / t.price[rows] * t.price[rows] ** (-mp.price_elasticity)
             result = allocate_with_loyalty(
                 open_demand,
                 self.kernels[gi],
@@ -230,3 +282,17 @@ class Market:
                 unmet[:, gi] += r.unmet_by_origin
         self.previous_revenue = revenue.copy()
         return {"revenue": revenue, "orders": orders, "served": served, "unmet": unmet}
+
+
+def order_backlog_weeks(turnover: np.ndarray, capacity: np.ndarray, scale: float) -> np.ndarray:
+    """Order backlog in weeks of output from capacity use ``rho = turnover / capacity``.
+
+    A queue's waiting work grows as ``rho / (1 - rho)`` (M/M/1); ``scale`` is the weeks per
+    unit of that ratio (``sim.market_checks.backlog_scale_weeks``: fitted to one ZDH survey
+    quarter). ``rho`` is held below 0.98, where the formula's pole would make the indicator
+    meaningless; it is a reading of the surveys' "Auftragsreichweite", not a state the
+    model acts on.
+    """
+    rho = np.divide(turnover, capacity, out=np.zeros(len(turnover)), where=capacity > 0)
+    rho = np.minimum(rho, 0.98)
+    return scale * rho / (1.0 - rho)

@@ -62,7 +62,8 @@ class QuarterFlows:
     revenue: np.ndarray  # per firm row
     value_added: np.ndarray
     wages: np.ndarray
-    inputs: np.ndarray
+    inputs: np.ndarray  # nominal
+    inputs_base_prices: np.ndarray  # the same inputs at base-year prices
     volume: np.ndarray  # turnover at base-year craft prices, per firm row
     capacity: np.ndarray  # turnover each firm could have served this quarter, per firm row
     demand: np.ndarray  # origin place x group
@@ -136,9 +137,9 @@ class Recorder:
             "turnover_eur": by_key(flows.revenue),
             "value_added_eur": by_key(flows.value_added),
             "turnover_base_prices_eur": by_key(flows.volume),
-            # real value added: output and inputs both at base-year prices (inputs are bought
-            # at base-year prices in the model, so the craft price is the only deflator)
-            "value_added_base_prices_eur": by_key(flows.volume - flows.inputs),
+            # real value added: output and inputs both at base-year prices (output deflated by
+            # each firm's price, inputs by the input price index: double deflation)
+            "value_added_base_prices_eur": by_key(flows.volume - flows.inputs_base_prices),
             "inputs_eur": by_key(flows.inputs),
             "capacity_eur": by_key(flows.capacity),
             "wages_eur": by_key(flows.wages),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ from sim.agents.firm_workforce import adjust_labour, train
 from sim.agents.firms import CraftFirms, PriceRule
 from sim.agents.household import Households
 from sim.agents.transfer import TransferInstitution, advise_all, create_institutions
+from sim.costs import CostPaths
 from sim.datasets import load_state_crafts, load_trade_groups
 from sim.demand import CraftDemand, population_shares
 from sim.demography_inputs import build_demography, participation_by_age, state_of
@@ -33,11 +33,11 @@ from sim.interventions.active import Interventions
 from sim.interventions.base import CostLedger, LeverContext
 from sim.labour import LabourMarket
 from sim.market import Market
-from sim.metrics import QuarterFlows, Recorder
+from sim.metrics import Recorder
+from sim.quarter import Quarter
 from sim.randomness import RandomStreams, UseNamedStreams
 from sim.region import build_region
 from sim.scenarios import SCENARIO_ORDER
-from sim.scenarios.base import DemandParts
 from sim.scenarios.coal_exit import CoalExit
 from sim.scenarios.energy_transition import EnergyTransition
 from sim.scenarios.structural_funds import StructuralFunds
@@ -45,20 +45,6 @@ from sim.vocabulary import CLOSURE_EVENTS, STARTUPS, TRADE_GROUPS, format_quarte
 
 if TYPE_CHECKING:  # the schema is the config layer's; the model only reads the values
     from sim.config import Config
-
-
-@dataclass
-class Quarter:
-    """What one quarter's phases hand on to the next ones (made anew every step)."""
-
-    q: int
-    demand: DemandParts | None = None
-    cleared: dict[str, np.ndarray] = field(default_factory=dict)
-    accounts: dict[str, np.ndarray] = field(default_factory=dict)
-    value_added: np.ndarray | None = None
-    labour: dict[str, np.ndarray] = field(default_factory=dict)
-    labour_flows: dict[str, np.ndarray] = field(default_factory=dict)
-    events: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 class RegionModel(mesa.Model):
@@ -96,6 +82,10 @@ class RegionModel(mesa.Model):
         self.phase_seconds: dict[str, float] = defaultdict(float)
         self.phases = [(name, getattr(self, method)) for name, method in self.PHASES]
         mp = self.params
+        c = mp.costs  # nominal wages, input and consumer prices (1.0 in the first quarter)
+        self.costs = CostPaths(
+            c.wage_growth_per_year, c.input_growth_per_year, c.consumer_growth_per_year
+        )
 
         self.region = region = build_region(region_cfg)
         districts = region.districts
@@ -103,7 +93,7 @@ class RegionModel(mesa.Model):
         state_tpp = load_state_crafts().set_index("state")["turnover_per_person_eur"]
         self.firms = CraftFirms(
             mp.firm,
-            PriceRule(mp.price_adjustment, mp.price_min, mp.price_max),
+            PriceRule(mp.price_adjustment, mp.scarcity_price_elasticity),
             mp.transfer.innovation_decay_per_year,
             region,
             self.groups,
@@ -208,6 +198,11 @@ class RegionModel(mesa.Model):
             mp.base_excess_demand,
             self.district_stats,
             self.start_quarter,
+            mp.demand_price_elasticity,
+            mp.public_price_elasticity,
+        )
+        self.market.calibrate(
+            self.demand.base_total(self.start_quarter, self.district_stats), self.firms
         )
         self.labour_market = LabourMarket(
             mp.firm,
@@ -260,9 +255,18 @@ class RegionModel(mesa.Model):
             "households_formed": self.demography.formed,
         }
 
+    def cost_index(self, q: int) -> tuple[float, float, float]:
+        """Wage, input price and consumer price index (W, M, G) in quarter ``q``."""
+        return self.costs.at(q - self.start_quarter)
+
     def _compose_demand(self, s: Quarter) -> None:
+        s.prices = self.firms.price_index(len(self.region.districts), len(TRADE_GROUPS))
         s.demand = self.demand.compose(
-            s.q, self.district_stats, self.interventions.local_public_share()
+            s.q,
+            self.district_stats,
+            self.interventions.local_public_share(),
+            s.prices,
+            self.cost_index(s.q)[2],
         )
         local = s.demand.local.sum(axis=1)  # extra public orders per place, all trade groups
         n_d = len(self.region.districts)
@@ -273,8 +277,9 @@ class RegionModel(mesa.Model):
         s.cleared = self.market.clear(d.total, d.segment, self.firms, d.local)
 
     def _produce(self, s: Quarter) -> None:
-        s.accounts = self.firms.book(s.cleared["revenue"], s.cleared["orders"])
-        self.firms.set_prices(self.firms.utilisation())
+        index = self.cost_index(s.q)
+        s.accounts = self.firms.book(s.cleared["revenue"], s.cleared["orders"], index)
+        self.firms.set_prices(self.firms.utilisation(), index)
         s.value_added = self.firms.table.value_added.copy()
 
     def _advise(self, s: Quarter) -> None:
@@ -350,31 +355,17 @@ class RegionModel(mesa.Model):
                 minlength=len(self.region.districts),
             ).astype(float)
         )
+        # founders weigh markets in quantities: demand at base-year prices
+        price = s.prices[self.region.place_district]
         s.events[STARTUPS] = self.lifecycle.startups(
-            q, s.demand.total, s.cleared["unmet"], s.labour["pool_left"]
+            q, s.demand.total / price, s.cleared["unmet"] / price, s.labour["pool_left"]
         )
         self.cooperation.join(s.events[STARTUPS], self.streams.for_quarter("network_join", q))
         s.labour_flows.update(self.labour_market.settle(self._employees()))
 
     def _record(self, s: Quarter) -> None:
-        flows = QuarterFlows(
-            revenue=s.cleared["revenue"],
-            value_added=s.value_added,
-            wages=s.accounts["wages"],
-            inputs=s.accounts["inputs"],
-            volume=s.accounts["volume"],
-            capacity=s.accounts["capacity"],
-            demand=s.demand.total,
-            served=s.cleared["served"],
-            unmet=s.cleared["unmet"],
-            household_demand=s.demand.household,
-            business_demand=s.demand.business,
-            district_stats=self.district_stats,
-            events=s.events,
-            labour=s.labour_flows,
-            intervention_cost_eur=self.interventions.cost_by_district(),
-        )
-        self.recorder.record(s.q, flows)
+        cost = self.interventions.cost_by_district()
+        self.recorder.record(s.q, s.flows(self.district_stats, cost))
 
     # ---- running ----------------------------------------------------------------------------
     @property

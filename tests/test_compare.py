@@ -122,7 +122,7 @@ def test_headline_numbers_equal_a_direct_pandas_computation(sweep, comparison):
     r = row(comparison.headline, metric="rural_value_added_eur_2026")
     assert (r["mean_diff"], r["ci_low"], r["ci_high"]) == pytest.approx((mean, lo, hi))
     # the real headline beside it: turnover at base-year prices minus inputs
-    real = rural["turnover_base_prices_eur"] - rural["inputs_eur"]
+    real = rural["value_added_base_prices_eur"]
     mean, lo, hi, _, _ = paired_by_hand(real.groupby([rural["intervention"], rural["seed"]]).sum())
     r = row(comparison.headline, metric="rural_value_added_real_eur_2026")
     assert (r["mean_diff"], r["ci_low"], r["ci_high"]) == pytest.approx((mean, lo, hi))
@@ -136,7 +136,7 @@ def test_headline_numbers_equal_a_direct_pandas_computation(sweep, comparison):
     d = by_hand(sweep, "districts")
     cost = d.groupby(["intervention", "seed"])["intervention_cost_eur"].sum()
     cost_diff = cost.xs("innovation_transfer").sort_index() - cost.xs("none").sort_index()
-    real = g["turnover_base_prices_eur"] - g["inputs_eur"]  # cost per EUR of real value added
+    real = g["value_added_base_prices_eur"]  # cost per EUR of real value added
     va = real.groupby([g["intervention"], g["seed"]]).sum()
     va_diff = va.xs("innovation_transfer").sort_index() - va.xs("none").sort_index()
     assert cost_diff.mean() > 0  # the intervention has a budget, the baseline none
@@ -381,6 +381,12 @@ def test_study_outputs_from_the_policy_sweep(sweep, comparison, tmp_path):
     top = focal[(focal["intervention"] == "none") & (focal["year"] == 2026)]
     assert list(top["rank"].head(3)) == [1, 2, 3]
     assert top["unmet_demand_eur"].is_monotonic_decreasing
+    areas = pd.read_csv(tmp_path / "03_demand_focal_points_trade_groups.csv")
+    use = areas["capacity_use_pct"].dropna()
+    assert use.between(30, 100).all() and use.median() > 60
+    # the backlog rises with capacity use (the queue relation), an idle area has none
+    ordered = areas.dropna(subset=["capacity_use_pct"]).sort_values("capacity_use_pct")
+    assert ordered["order_backlog_weeks"].is_monotonic_increasing
 
     transfer = pd.read_csv(tmp_path / "04_transfer_structures.csv")
     assert set(transfer["district_id"]) == {"all", "halle", "saalekreis", "burgenlandkreis"}

@@ -169,3 +169,19 @@ def test_interventions_combine_and_conservation_still_holds():
         for n in INTERVENTIONS
     )
     assert np.allclose(costs, single, rtol=0.15)  # combined cost ~ sum of the parts
+
+
+def test_demand_shortfall_raises_exits_for_losses_and_lowers_prices():
+    """With 25 % less demand than the firms' output, demand binds: firms with fixed costs lose
+    money and exit for losses, idle capacity lowers prices (against the same seed without the
+    shortfall)."""
+    short = ("model.base_excess_demand=-0.25",)
+    losses = paired("2027Q4", group_sum("closures_losses", years=(2025, 2026, 2027)), short)
+    assert (losses > 100).all(), losses
+
+    def price(tables):
+        g = tables["groups"]
+        g = g[g["year"] == 2025]  # before the firms have shed the idle capacity
+        return float(g["turnover_eur"].sum() / g["turnover_base_prices_eur"].sum())
+
+    assert (paired("2027Q4", price, short) < -0.004).all()

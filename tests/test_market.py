@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.market import allocate, allocate_with_loyalty, decay_kernel
+from sim.market import allocate, allocate_with_loyalty, balance_attractiveness, decay_kernel
 
 
 @pytest.fixture
@@ -69,3 +69,27 @@ def test_loyal_customers_return_to_last_quarters_suppliers(line_market):
     assert loyal.served_by_firm[3] < fickle.served_by_firm[3]
     others = np.delete(np.arange(len(cap)), 3)
     assert loyal.served_by_firm[others].sum() > fickle.served_by_firm[others].sum()
+
+
+def test_balanced_place_factors_sell_each_place_its_target():
+    """Wilson's doubly-constrained model: after balancing, the first round's inflow of every
+    place is its share of the target, and a place without firms keeps factor 1."""
+    rng = np.random.default_rng(3)
+    n = 12
+    minutes = rng.uniform(5, 60, (n, n))
+    minutes = (minutes + minutes.T) / 2
+    kernel = decay_kernel(minutes, 20.0, 3.0)
+    demand = rng.uniform(10, 100, n)
+    supply = rng.uniform(1, 50, n)
+    supply[4] = 0.0
+    target = rng.uniform(1, 50, n)
+    target[4] = 0.0
+    factor = balance_attractiveness(demand, kernel, supply, target)
+    assert factor[4] == 1.0
+    firm_place = np.arange(n)
+    result = allocate(demand, kernel, firm_place, factor * supply, np.full(n, 1e9), 1)
+    shares = result.served_by_firm / result.served_by_firm.sum()
+    assert np.allclose(shares, target / target.sum(), atol=1e-5)
+    # without balancing the shares follow supply and distance instead
+    plain = allocate(demand, kernel, firm_place, supply, np.full(n, 1e9), 1).served_by_firm
+    assert not np.allclose(plain / plain.sum(), target / target.sum(), atol=1e-3)

@@ -99,14 +99,26 @@ def test_value_added_is_turnover_minus_inputs(small_run):
     model, tables = small_run
     g = tables["groups"]
     assert np.allclose(g["value_added_eur"], g["turnover_eur"] - g["inputs_eur"], rtol=1e-9)
-    # real value added is below nominal exactly where craft prices are above the base year's
-    gap = g["value_added_eur"] - g["value_added_base_prices_eur"]
-    assert np.allclose(gap, g["turnover_eur"] - g["turnover_base_prices_eur"], atol=1e-6)
-    # inputs follow real output: between the input share at the highest and lowest price
+    # double deflation: output at base-year craft prices, inputs at base-year input prices
+    # (nominal inputs / the input price index); the variable inputs follow real output at the
+    # group's input share less the fixed part, which follows the firms' normal load
     share = g["trade_group"].map(model.groups["input_share"]).astype(float)
-    mp = model.params
-    assert (g["inputs_eur"] <= g["turnover_eur"] * share / mp.price_min + 1e-6).all()
-    assert (g["inputs_eur"] >= g["turnover_eur"] * share / mp.price_max - 1e-6).all()
+    start = model.start_quarter
+    quarters = {label: start + i for i, label in enumerate(g["quarter"].unique())}
+    input_index = g["quarter"].map(lambda q: model.cost_index(quarters[q])[1]).astype(float)
+    inputs_base = g["inputs_eur"] / input_index
+    real = g["turnover_base_prices_eur"] - inputs_base
+    assert np.allclose(g["value_added_base_prices_eur"], real, rtol=1e-9, atol=1e-6)
+    fixed = model.params.firm.fixed_cost_share
+    assert (inputs_base >= g["turnover_base_prices_eur"] * (share - fixed) - 1e-6).all()
+    # at about normal load (the surveys' 80 % capacity use) inputs are about the input share
+    near = (g["turnover_eur"] / g["capacity_eur"] - 0.8).abs() < 0.02
+    ratio = inputs_base[near] / (g["turnover_base_prices_eur"][near] * share[near])
+    assert ratio.between(0.97, 1.03).all()
+    # prices and the input index are 1 in the first quarter: real equals nominal there
+    first = g["quarter"] == g["quarter"].iloc[0]
+    assert input_index[first].eq(1.0).all()
+    assert (input_index[~first] > 1.0).all()  # the default input prices grow
 
 
 def test_no_negative_stocks(small_run):
@@ -325,6 +337,6 @@ def test_closed_firms_pay_no_wages():
     t = firms.table
     staffed = np.flatnonzero(t.alive & (t.staff > 2))[:5]
     firms.close(staffed, 0)
-    booked = firms.book(np.zeros(len(t)), np.zeros(len(t)))
+    booked = firms.book(np.zeros(len(t)), np.zeros(len(t)), (1.0, 1.0, 1.0))
     assert (booked["wages"][staffed] == 0).all()
     assert booked["wages"][t.alive].sum() > 0

@@ -112,7 +112,10 @@ def test_a_new_numeric_field_is_found_and_can_declare_its_domain_inline():
     ("override", "expected"),
     [
         ("households_per_agent=nan", "'households_per_agent' has invalid value nan"),
-        ("model.price_min=inf", "'model.price_min' has invalid value inf; allowed: a finite"),
+        (
+            "model.price_adjustment=inf",
+            "'model.price_adjustment' has invalid value inf; allowed: a finite",
+        ),
         ("scenario.coal_exit.closure_shift_years=-inf", "closure_shift_years' has invalid value"),
         ("model.firm.shed_probability=1.5", "shed_probability' has invalid value 1.5; allowed"),
         ("model.firm.retirement_age_sd=-3", "retirement_age_sd' has invalid value -3"),

@@ -1,6 +1,7 @@
 """Output 3, demand focal points: places ranked by unmet demand in the milestone years (mapped
 for the base and last year), and unmet demand per trade group ranked by district and settlement
-type (the model records unmet demand per trade group by area, per place only in total)."""
+type (the model records unmet demand per trade group by area, per place only in total), with
+each area's capacity use and order backlog in weeks (demand that waits)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from sim.analysis import figures as fig
 from sim.analysis.comparison import Comparison
 from sim.analysis.statistics import seed_means
 from sim.datasets import load_places
+from sim.market import order_backlog_weeks
+from sim.market_checks import backlog_scale_weeks
 
 
 def demand_focal_points(s: Sweep) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -45,11 +48,17 @@ def demand_focal_points(s: Sweep) -> tuple[pd.DataFrame, pd.DataFrame]:
     places = places[first + [c for c in places.columns if c not in first]]
 
     by = ["trade_group", "district_id", "settlement_type"]
-    per_run = yearly(s.groups, by, [], ["unmet_demand_eur", "demand_eur"], years)
-    groups = seed_means(per_run, [*RUN, *by, "year"], ["unmet_demand_eur", "demand_eur"])
+    values = ["unmet_demand_eur", "demand_eur", "turnover_eur", "capacity_eur"]
+    per_run = yearly(s.groups, by, [], values, years)
+    groups = seed_means(per_run, [*RUN, *by, "year"], values)
     groups["unmet_share_pct"] = (
         100 * groups["unmet_demand_eur"] / groups["demand_eur"].replace(0, np.nan)
     )
+    # where demand waits rather than goes unserved: capacity use and the order backlog it
+    # implies (the surveys' "Auftragsreichweite", sim.market.order_backlog_weeks)
+    turnover, capacity = groups["turnover_eur"].to_numpy(), groups["capacity_eur"].to_numpy()
+    groups["capacity_use_pct"] = 100 * turnover / np.where(capacity > 0, capacity, np.nan)
+    groups["order_backlog_weeks"] = order_backlog_weeks(turnover, capacity, backlog_scale_weeks())
     groups["rank_in_trade_group"] = (
         groups.groupby([*RUN, "year", "trade_group"])["unmet_demand_eur"]
         .rank(ascending=False, method="first")

@@ -19,16 +19,17 @@ import pandas as pd
 
 from sim.agents.craft_firm import FIRM_COLUMNS, CraftFirm
 from sim.agents.table import ColumnTable
+from sim.costs import adjust_price, cost_weights, target_price, unit_cost
 from sim.region import Region
 
 
 @dataclass(frozen=True)
 class PriceRule:
-    """How busy firms raise and idle firms cut their prices (``model.price_*``)."""
+    """How prices follow unit costs and scarcity (``model.price_adjustment``,
+    ``model.scarcity_price_elasticity``; see :mod:`sim.costs`)."""
 
     adjustment: float
-    floor: float
-    cap: float
+    scarcity: float
 
 
 class CraftFirms:
@@ -160,17 +161,30 @@ class CraftFirms:
         return (t.advised_quarter >= 0) & (quarter - t.advised_quarter < memory_quarters)
 
     # ---- production and prices --------------------------------------------------------------
-    def book(self, revenue: np.ndarray, orders: np.ndarray) -> dict[str, np.ndarray]:
-        """Revenue, inputs, value added, wages and profit for the quarter."""
+    def book(
+        self, revenue: np.ndarray, orders: np.ndarray, index: tuple[float, float, float]
+    ) -> dict[str, np.ndarray]:
+        """Revenue, inputs, value added, wages and profit for the quarter (nominal EUR).
+
+        ``index``: this quarter's wage, input price and consumer price indices (W, M, G).
+        """
         t, fp = self.table, self.params
+        wage_index, input_index, _ = index
         input_share = self.group_input_share[t.group]
-        # inputs follow the real output; a higher price widens the margin
-        inputs = revenue / t.price * input_share
+        volume = np.where(t.alive, revenue / t.price, 0.0)  # turnover at base-year prices
+        # inputs at base-year prices: the variable part follows the real output, the fixed part
+        # (rent, vehicles, insurance) the firm's normal load; equal to input_share x output there
+        fixed = np.minimum(fp.fixed_cost_share, input_share)
+        normal = self.capacity() / t.price / (1.0 + fp.capacity_slack + t.capacity_bonus)
+        inputs_base = volume * (input_share - fixed) + np.where(t.alive, fixed * normal, 0.0)
+        inputs = inputs_base * input_index
         value_added = revenue - inputs
         # closed firms keep their last staff in the table: they pay no wages
         wages = np.where(
             t.alive,
-            t.wage * (np.maximum(t.staff - 1, 0) + fp.apprentice_wage_ratio * t.apprentices),
+            t.wage
+            * wage_index
+            * (np.maximum(t.staff - 1, 0) + fp.apprentice_wage_ratio * t.apprentices),
             0.0,
         )
         profit = np.where(t.alive, value_added - wages, 0.0)
@@ -179,12 +193,12 @@ class CraftFirms:
         t.orders[:] = np.where(t.alive, orders, 0.0)
         t.cash[:] += profit
         # a quarter is a loss when the surplus does not pay the owner a minimal living
-        reservation = fp.owner_reservation_wage_share * t.wage
+        reservation = fp.owner_reservation_wage_share * t.wage * wage_index
         losing = t.alive & (profit < reservation)
         t.loss_quarters[:] = np.where(losing, t.loss_quarters + 1, 0)
-        volume = np.where(t.alive, revenue / t.price, 0.0)  # turnover at base-year prices
         return {
             "inputs": inputs,
+            "inputs_base_prices": inputs_base,
             "wages": wages,
             "profit": profit,
             "volume": volume,
@@ -197,12 +211,25 @@ class CraftFirms:
         staff = np.where(t.alive, np.maximum(t.staff - 1, 0), 0)
         return np.bincount(t.district, staff, minlength=n_districts).astype(float)
 
-    def set_prices(self, utilisation: np.ndarray) -> None:
-        """Busy firms raise prices, idle firms cut them (bounded, see config)."""
+    def set_prices(self, utilisation: np.ndarray, index: tuple[float, float, float]) -> None:
+        """Prices move towards unit cost (``index``: W, M, G) times scarcity (``sim.costs``)."""
         t, rule = self.table, self.prices
-        target = 1.0 / (1.0 + self.params.capacity_slack)
-        change = 1.0 + rule.adjustment * (utilisation - target)
-        t.price[:] = np.where(t.alive, np.clip(t.price * change, rule.floor, rule.cap), t.price)
+        weights = cost_weights(
+            self.group_input_share[t.group], self.params.surplus_share_of_value_added
+        )
+        target = target_price(unit_cost(weights, *index), utilisation, rule.scarcity)
+        t.price[:] = np.where(t.alive, adjust_price(t.price, target, rule.adjustment), t.price)
+
+    def price_index(self, n_districts: int, n_groups: int) -> np.ndarray:
+        """``(D, G)`` capacity-weighted mean price of the open firms (1.0 where none is open)."""
+        t = self.table
+        key = t.district.astype(np.intp) * n_groups + t.group
+        weight = np.where(t.alive, self.capacity() / np.where(t.alive, t.price, 1.0), 0.0)
+        size = n_districts * n_groups
+        total = np.bincount(key, weight, minlength=size)
+        priced = np.bincount(key, weight * t.price, minlength=size)
+        mean = np.divide(priced, total, out=np.ones(size), where=total > 0)
+        return mean.reshape(n_districts, n_groups)
 
     # ---- workforce: the writers the hiring and training decisions call ---------------------
     def change_staff(self, hired: np.ndarray, shed: np.ndarray, leavers: np.ndarray) -> None:

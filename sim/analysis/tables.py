@@ -48,11 +48,11 @@ KEPT = {
 
 
 def with_derived_columns(groups: pd.DataFrame) -> pd.DataFrame:
-    """Add ``closures`` (all reasons), real value added (``value_added_real_eur``: turnover at
-    base-year prices minus inputs, which the model buys at base-year prices) and the rural
-    parts of real and nominal value added to the groups table."""
+    """Add ``closures`` (all reasons), real value added (``value_added_real_eur``: turnover
+    minus inputs, both at base-year prices) and the rural parts of real and nominal value added
+    to the groups table."""
     groups["closures"] = groups[list(CLOSURE_EVENTS)].sum(axis=1)
-    groups["value_added_real_eur"] = groups["turnover_base_prices_eur"] - groups["inputs_eur"]
+    groups["value_added_real_eur"] = groups["value_added_base_prices_eur"]
     rural = groups["settlement_type"] == "rural"
     for column in ("value_added_real_eur", "value_added_eur"):
         groups[f"rural_{column}"] = groups[column].where(rural, 0.0)

@@ -190,7 +190,7 @@ def headline(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[float, float | 
     pop = districts.groupby("quarter", sort=False)["population"].sum()
 
     def figures(g: pd.DataFrame, q: str) -> dict[str, float]:
-        real = g["turnover_base_prices_eur"] - g["inputs_eur"]  # both at base-year prices
+        real = g["value_added_base_prices_eur"]
         va = float(real.sum())
         rural = float(real[g["settlement_type"] == "rural"].sum())
         return {
