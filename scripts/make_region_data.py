@@ -45,11 +45,6 @@ firms = {
     "saalekreis": (2330, "[E]"),
     "altenburger_land": (1150, "[E]"),
 }
-ppf = {
-    "hwk_halle": (round(63500 / 13146, 3), "[D]"),
-    "hwk_ostthueringen": (round(43000 / 9300, 3), "[D]"),
-    "hwk_leipzig": (round(59200 / 11750, 3), "[D/E]"),
-}
 # apprentices per registered firm
 ratio_stock_new = (3380 / 1280 + 2137 / 786) / 2
 app_rate = {
@@ -57,6 +52,38 @@ app_rate = {
     "hwk_ostthueringen": (2137 / 9300, "[D]"),
     "hwk_leipzig": (967 * ratio_stock_new / 12071, "[D/E]"),
 }
+# persons per registered firm in the Handwerkszaehlung (HWZ) definition: persons = employees
+# subject to social insurance (incl. apprentices) + marginally employed + active owners
+# (Destatis glossary). The model's staff (incl. the owner) plus apprentices are HWZ persons, so
+# persons_per_firm (staff, excl. apprentices) = HWZ persons per registered firm - apprentices
+# per registered firm. Sources and derivation: SOURCES_structure.md s2.
+hwz_per_register = {
+    # Sachsen-Anhalt 2021: 136,227 HWZ persons [S] / (HWK Halle 13,322 + HWK Magdeburg 11,649
+    # registered firms, end 2021 [V/S]); Halle's own HWZ persons are taken out (see below)
+    "sachsen_anhalt": ((136227 - 46.01 * 238.0) / (13322 + 11649 - 1777), "[D]"),
+    # Sachsen 2022: 282,522 HWZ persons [V] / 55,534 registered firms 31.12.2022 [V]
+    "sachsen": (282522 / 55534, "[D]"),
+    # Thueringen 2018: 127,987 HWZ persons [V] / registered firms end 2018 interpolated between
+    # 31,585 (31.12.2013) and 29,736 (30.06.2023) [V] -> 30,612 [D]
+    "thueringen": (127987 / (31585 - 1849 * 5 / 9.5), "[D]"),
+}
+state_key = {"halle": "sachsen_anhalt", "anhalt_bitterfeld": "sachsen_anhalt"}
+state_key |= {"burgenlandkreis": "sachsen_anhalt", "mansfeld_suedharz": "sachsen_anhalt"}
+state_key |= {"saalekreis": "sachsen_anhalt", "altenburger_land": "thueringen"}
+state_key |= {"leipzig_city": "sachsen", "lk_leipzig": "sachsen", "nordsachsen": "sachsen"}
+
+
+def persons_per_firm(district: str, population: float, registered: int) -> tuple[float, str]:
+    """Staff per registered firm (HWZ persons minus apprentices), see SOURCES_structure.md."""
+    ch = chamber[district]
+    if district == "halle":
+        # the district's own HWZ density, 46.01 persons per 1,000 inhabitants (2021) [S],
+        # applied to the model's population
+        return round(46.01 * population / 1000 / registered - app_rate[ch][0], 3), "[D]"
+    h, tag = hwz_per_register[state_key[district]]
+    return round(h - app_rate[ch][0], 3), tag
+
+
 old = {"hwk_halle": (0.25, "[S]"), "hwk_leipzig": (0.20, "[S]"), "hwk_ostthueringen": (0.21, "[E]")}
 coal = {
     "lk_leipzig": (400 + 424, "[D/E]"),
@@ -70,7 +97,7 @@ for _, r in src.iterrows():
     ch = chamber[d]
     p, pt = pph[d]
     f, ft = firms[d]
-    pf, pft = ppf[ch]
+    pf, pft = persons_per_firm(d, r.population, firms[d][0])
     ar, art = app_rate[ch]
     o, ot = old[ch]
     cj, ctag = coal.get(d, (0, "[D/E]"))

@@ -28,6 +28,7 @@ from sim.config import ConfigError, load_config
 from sim.datasets import DataError, load_districts, load_owner_age_anchors, load_state_crafts
 from sim.market_checks import capacity_use_check, price_hindcast_check
 from sim.model import RegionModel
+from sim.structure_checks import firm_snapshot, structure_checks
 from sim.vocabulary import TRADE_GROUPS, parse_quarter
 
 DEFAULT_TOLERANCE = 0.05
@@ -39,6 +40,8 @@ FITTED = [
     ("owner ages per chamber", "owner_age_anchors.csv: skew-normal to 60+, 65+ and mean age"),
     ("apprentice intake rate per district", "apprentices (districts.csv): steady state"),
     ("productivity per group", "turnover_per_person_eur (crafts_by_state.csv): state mean"),
+    ("persons per registered firm", "HWZ persons per registered firm (districts.csv)"),
+    ("firm size shape", "persons in firms of 20+ (Thueringen HWZ 2016), FIRM_SIZE_SIGMA"),
     ("household spending shares on crafts", "private turnover = turnover x customer_private"),
     ("business and public demand", "turnover x customer_business / customer_public"),
     ("income scale", "model.household.income_eur_month (LWR 2022 [M])"),
@@ -157,59 +160,13 @@ def base_year_targets(model: RegionModel) -> list[Target]:
 
 
 def validation(model: RegionModel, quarters: int = 20) -> pd.DataFrame:
-    """Run on and compare with observed patterns.
-
-    Craft persons per 1,000 inhabitants were not fitted. The chambers' register trends are a
-    pattern: ``model.firm.other_exit_rate_per_year`` was chosen so that the two chambers
-    together decline by about 0.5 %/yr (see docs/ODD.md), so only their split between the
-    chambers is a test of the model.
-    """
-    start = model.recorder.tables()["groups"]
-    firms_start = start[start["quarter"] == start["quarter"].iloc[0]]
-    for _ in range(quarters - 1):
-        if model.running:
-            model.step()
-    tables = model.recorder.tables()
-    g = tables["groups"]
-    last = g[g["quarter"] == g["quarter"].iloc[-1]]
-    years = (quarters - 1) / 4
-    chamber = model.region.districts.set_index("district_id")["chamber"]
-    rows = []
-    # chamber register trends (CRAFTS.md s6): HWK Leipzig -0.1 %/yr (2012-2023),
-    # HWK Halle -1.3 %/yr (2011-2022) and -0.8 %/yr (2022-2025)
-    observed = {"hwk_leipzig": -0.001, "hwk_halle": -0.010}
-    for ch, obs in observed.items():
-        ds = chamber[chamber == ch].index
-        f0 = firms_start[firms_start["district_id"].isin(ds)]["firms"].sum()
-        f1 = last[last["district_id"].isin(ds)]["firms"].sum()
-        if f0 > 0:
-            model_rate = (f1 / f0) ** (1 / years) - 1
-            rows.append(
-                {
-                    "check": f"firm count trend {ch} (%/yr)",
-                    "observed": 100 * obs,
-                    "model": 100 * model_rate,
-                    "source": "CRAFTS.md s6 [V/S]",
-                }
-            )
-    # craft persons per 1,000 inhabitants, Sachsen-Anhalt 2021 (StaLa ST via hallanzeiger)
-    density = {"halle": 46.01, "saalekreis": 76.97}
-    t = model.firms.table
-    pop = model.population.total
-    for d, obs in density.items():
-        ids = list(model.region.districts["district_id"])
-        if d in ids:
-            di = ids.index(d)
-            persons = t.staff[t.alive & (t.district == di)].sum()
-            rows.append(
-                {
-                    "check": f"craft persons per 1,000 inhabitants {d}",
-                    "observed": obs,
-                    "model": 1000 * persons / pop[di],
-                    "source": "SOURCES.md s4.2 [S]",
-                }
-            )
-    return pd.DataFrame(rows)
+    """Structure checks (``sim.structure_checks``): firm sizes in the model's current (first)
+    quarter, then run on to ``quarters`` and check persons and firms per 1,000 inhabitants by
+    definition (HWZ, register), entry and exit by Anlage and the chambers' register trends."""
+    start_firms = firm_snapshot(model)
+    while model.running and model.quarter - model.start_quarter < quarters:
+        model.step()
+    return dc.frame(structure_checks(model, start_firms=start_firms))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -262,18 +219,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {what:38s} -> {target}")
         failed_checks = 0
         if args.validate:
-            print(
-                "\nPatterns 2025-2030 (persons per 1,000 not fitted; "
-                "register trends fitted jointly):"
-            )
-            print(validation(model).to_string(index=False))
-            checks = population_and_labour_checks(model, cfg)
+            structure = validation(model)
+            print("\nCraft structure 2025-2030 (levels by definition, sizes, entry and exit):")
+            print(structure.drop(columns=["source", "why_tolerance"]).to_string(index=False))
+            labour = population_and_labour_checks(model, cfg)
+            checks = pd.concat([structure, labour], ignore_index=True)
             failed_checks = int((checks["verdict"] == "FAIL").sum())
             print(
                 "\nPopulation, ageing and labour (use: fit = the model follows it by "
                 "construction, validate = not fitted):"
             )
-            print(checks.drop(columns=["source", "why_tolerance"]).to_string(index=False))
+            print(labour.drop(columns=["source", "why_tolerance"]).to_string(index=False))
             print("\nSources and the reasons for each tolerance:")
             for (check, source, why), _ in checks.groupby(
                 ["check", "source", "why_tolerance"], sort=False

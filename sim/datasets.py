@@ -100,8 +100,37 @@ def load_demography() -> pd.DataFrame:
 
 
 def load_state_crafts() -> pd.DataFrame:
-    """Craft statistics per federal state (Handwerkszaehlung): turnover per person."""
-    return read_csv("crafts_by_state.csv", ["state", "turnover_per_person_eur"])
+    """Craft statistics per federal state (Handwerkszaehlung, ``year``): turnover per person as
+    published (``turnover_per_person_hwz_eur``, prices of ``year``) and carried to the base
+    year's price level (``turnover_per_person_eur``, the model's input; SOURCES_structure.md)."""
+    df = read_csv(
+        "crafts_by_state.csv",
+        [
+            "state",
+            "year",
+            "turnover_per_person_hwz_eur",
+            "price_factor_to_base",
+            "price_base_year",
+            "turnover_per_person_eur",
+        ],
+    )
+    carried = df["turnover_per_person_hwz_eur"] * df["price_factor_to_base"]
+    if ((df["turnover_per_person_eur"] - carried).abs() > 1.0).any():
+        raise DataError(
+            "crafts_by_state.csv: turnover_per_person_eur must equal turnover_per_person_hwz_eur "
+            "x price_factor_to_base (to the euro)"
+        )
+    return df
+
+
+@cache
+def load_structure_evidence() -> pd.DataFrame:
+    """Handwerkszaehlung and register figures, Anlage shares of the trade groups and the price
+    factor behind the levels (``SOURCES_structure.md``): checks and derivations read it."""
+    return read_csv(
+        "structure_evidence.csv",
+        ["topic", "area", "year", "measure", "value", "unit", "source_id", "tag"],
+    )
 
 
 def load_structural_funds() -> pd.DataFrame:

@@ -33,3 +33,6 @@ def test_validate_prints_every_check_with_data_model_tolerance_and_verdict(capsy
         assert word in out
     assert "checks pass" in out and ("PASS" in out)
     assert "Sources and the reasons for each tolerance" in out
+    # the structure rows (sim.structure_checks): levels by definition, sizes, entry and exit
+    for row in ("craft persons per 1,000 inhabitants (HWZ definition", "Anlage B1", "20+ persons"):
+        assert row in out

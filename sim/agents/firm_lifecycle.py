@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import brentq
 from scipy.stats import norm
 
 from sim.agents.firms import CraftFirms
@@ -37,6 +38,36 @@ def stratified_uniform(rng: np.random.Generator, n: int) -> np.ndarray:
     a random value.
     """
     return (rng.permutation(n) + rng.random(n)) / max(n, 1)
+
+
+# base-year firm sizes: persons (staff incl. the owner) = 1 + floor(exp(mu + sigma z)), a
+# discretised lognormal whose mean per trade group is the district's persons per firm. The shape
+# is fitted [F] so that the firms comparable to the Handwerkszaehlung (the largest HWZ/register
+# share of each state's firms, sim.structure_checks) hold 46 % of their persons in firms of 20+
+# persons, as in Thueringen 2016 (TLS [S]); a geometric size (shape of the earlier model) gave
+# 17 %. Sizes are capped at 250 persons (the large-enterprise threshold) [literal].
+FIRM_SIZE_SIGMA = 1.5
+FIRM_SIZE_CAP = 250
+
+
+def lognormal_sizes(mean: np.ndarray, group: np.ndarray, u: np.ndarray, sigma: float) -> np.ndarray:
+    """Persons per firm >= 1 from uniforms ``u``, with the mean ``mean`` (per firm, constant
+    within a group) met per group: the location of the lognormal is solved on the drawn sample,
+    so a district's persons are reproduced up to rounding."""
+    z = norm.ppf(np.clip(u, 1e-12, 1 - 1e-12))
+    sizes = np.ones(len(u), dtype=np.int64)
+    for g in np.unique(group):
+        idx = np.flatnonzero(group == g)
+        target = float(mean[idx[0]])
+        if target <= 1.0:
+            continue
+
+        def draw(mu: float, zz=z[idx]) -> np.ndarray:
+            return np.minimum(1 + np.floor(np.exp(mu + sigma * zz)), FIRM_SIZE_CAP)
+
+        mu = brentq(lambda m, d=draw, t=target: d(m).mean() - t, -30.0, 30.0, xtol=1e-6)
+        sizes[idx] = draw(mu).astype(np.int64)
+    return sizes
 
 
 def largest_remainder(total: int, shares: np.ndarray) -> np.ndarray:
@@ -106,16 +137,9 @@ class FirmLifecycle:
             w = self.place_population[in_d] ** self.firm_urban_tilt
             place = rng.choice(in_d, size=len(group), p=w / w.sum())
             mean_staff = float(row["persons_per_firm"]) * rel_norm[group]
-            # geometric firm sizes (65 % of firms < 5 persons, Sachsen 2008 [S]) by inverse CDF
-            p_size = 1.0 / np.maximum(mean_staff, 1.0)
-            u_size = stratified_uniform(rng, len(group))
-            with np.errstate(divide="ignore"):
-                staff = np.where(
-                    p_size >= 1.0,
-                    1,
-                    np.ceil(np.log1p(-u_size) / np.log1p(-np.minimum(p_size, 0.999))),
-                )
-            staff = np.maximum(staff, 1).astype(int)
+            staff = lognormal_sizes(
+                mean_staff, group, stratified_uniform(rng, len(group)), FIRM_SIZE_SIGMA
+            ).astype(int)
             # owner ages from the chamber's skew-normal (60+, 65+ and mean, sim.owner_ages)
             age = base_ages(owner_age_fits[row["chamber"]], stratified_uniform(rng, len(group)))
             cols["district"].append(np.full(len(group), di))

@@ -70,7 +70,13 @@ class CraftFirms:
 
     # ---- creation -------------------------------------------------------------------------
     def group_productivity(self, district: np.ndarray, group: np.ndarray) -> np.ndarray:
-        """Base turnover per person and quarter: group profile rescaled to the state's level."""
+        """Base turnover per person and quarter: group profile rescaled to the state's level.
+
+        The state's level is its newest Handwerkszaehlung turnover per person, carried to the
+        base year's price level (``crafts_by_state.csv``: Sachsen, Sachsen-Anhalt 2022,
+        Thueringen 2022 derived from 2018; prices of 2024); persons are HWZ persons (staff incl.
+        the owner plus apprentices).
+        """
         g = self.groups
         share, rel = g["share_of_firms"].to_numpy(float), g["persons_per_firm_rel"].to_numpy(float)
         tpp = g["turnover_per_person_eur"].to_numpy(float)
