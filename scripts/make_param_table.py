@@ -49,7 +49,7 @@ UNITS = {
     "scenario.coal_exit.indirect_jobs_per_direct_job": "jobs per direct job",
     "scenario.coal_exit.income_replacement_rate": "share of income",
     "scenario.coal_exit.reemployment_income_ratio": "ratio",
-    "scenario.coal_exit.craft_demand_per_direct_job_eur": "EUR per direct job and year",
+    "scenario.structural_funds.payout_end_year": "year",
     "scenario.demography.young_leave_first": "relative weight",
     "scenario.structural_funds.scale": "factor",
     "model.household.income_eur_month": "EUR per month",

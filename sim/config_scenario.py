@@ -21,12 +21,15 @@ class DemographyVariant(Enum):
 class CoalExitConfig:
     enabled: bool = True
     closure_shift_years: float = 0.0  # negative = earlier than the statutory / operator date
-    indirect_jobs_per_direct_job: float = 1.0  # regional indirect + induced jobs per direct job
+    # the multiplier: regional indirect + induced jobs per direct job (IAB 2019 0.6 .. Prognos
+    # 2005 1.4; scenarios coal_multiplier_low / _high)
+    indirect_jobs_per_direct_job: float = 1.0
+    induced_share: float = 0.3  # induced (consumption) part of the multiplier jobs (Prognos 2005)
     commute_half_time_min: float = 25.0  # where coal workers live around their site
     income_replacement_rate: float = 0.6  # unemployment benefit as share of former income
     reemployment_rate_per_quarter: float = 0.08
     reemployment_income_ratio: float = 0.75  # lignite wages are well above the regional average
-    craft_demand_per_direct_job_eur: float = 15_000.0  # per year, maintenance and services
+    orders_craft_share: float = 0.25  # craft firms' share of a site's regional orders [E]
 
 
 @dataclass
@@ -46,8 +49,10 @@ class DemographyConfig:
 @dataclass
 class StructuralFundsConfig:
     enabled: bool = True
-    craft_share_of_funds: float = 0.15  # share of funded investment spent on craft work
+    craft_share_of_funds: float = 0.15  # share of funded investment spent on craft work [E]
     scale: float = 1.0
+    payout_lag_years: float = 4.0  # commitment to payout; fits 5.5 % paid by end 2024 [D]
+    payout_end_year: int = 2042  # payouts after this year lapse (2038 + the lag) [E]
 
 
 @dataclass

@@ -7,7 +7,8 @@ EXPERIMENT = Experiment(
     question=(
         "Where do the loss of coal jobs and of coal-sector demand hit the craft firms hardest, "
         "and how much of it can the crafts absorb, for the statutory, an earlier and a later "
-        "coal exit? (study outputs 6 and 1; also 2, 3, 5)"
+        "coal exit, and at the low and high regional multiplier? (study outputs 6 and 1; also "
+        "2, 3, 5)"
     ),
     baseline={"scenario": "no_coal_exit"},
     outputs=(

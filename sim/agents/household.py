@@ -221,6 +221,13 @@ class Households:
         self.table.employment[rows] = kind
         self.table.coal_site[rows] = site
 
+    def coal_jobs_by_place(self, site: int, kind: int) -> np.ndarray:
+        """Households per place whose head holds a ``kind`` job (COAL_DIRECT, ...) at ``site``:
+        where the site's workers live (and spend their wages)."""
+        t = self.table
+        holds = (t.coal_site == site) & (t.employment == kind) & ~t.jobless
+        return np.bincount(t.place[holds], t.weight[holds], minlength=self.region.n_places)
+
     def lose_coal_jobs(self, site: int) -> np.ndarray:
         """The site closes: its workers become jobless. Returns households released per district."""
         t = self.table

@@ -1,11 +1,20 @@
 """Coal exit: lignite sites close on their statutory or planned dates (shifted by variant).
 
-At start, each open site's direct jobs (``coal_sites.csv``, ``model_direct_jobs``) and the
-regional indirect jobs (``indirect_jobs_per_direct_job`` per direct job) are given to working
-households living around the site (commuting gravity over the travel-time matrix). When the site
-closes, these households lose the job: income falls to the replacement rate until they find new
-work (``reemployment_rate_per_quarter``), at a lower wage than in lignite. The site's own demand
-for craft services (maintenance, construction, vehicles) ends on the same date.
+Three channels, all set off by a site's closure:
+
+1. **Jobs and incomes where the workers live.** At start, each open site's direct jobs
+   (``coal_sites.csv``, ``model_direct_jobs``) go to working households around the site
+   (commuting gravity over the travel-time matrix); the multiplier's indirect and induced jobs go
+   to households around the site and around the direct workers' homes
+   (``sim.scenarios.coal_multiplier``). When the site closes these households lose the job:
+   income falls to the replacement rate until they find new work
+   (``reemployment_rate_per_quarter``), former lignite workers at a lower wage. Their lower
+   spending is lower craft demand where they live.
+2. **The site's own orders to craft firms** (maintenance, construction, vehicles): the site's
+   regional orders (``model_regional_orders_eur``: MIBRAG's reported volume, per job for the
+   other operators; ``sim/data/SOURCES_coal.md``) times ``orders_craft_share``, as business
+   demand at the site's place.
+3. The workers set free join the labour pool (``released_workers``).
 """
 
 from __future__ import annotations
@@ -14,14 +23,17 @@ import numpy as np
 import pandas as pd
 
 from sim.agents.household import COAL_DEPENDENT, COAL_DIRECT, OTHER, Households
-from sim.datasets import load_coal_sites
+from sim.datasets import DataError, load_coal_sites
 from sim.randomness import RandomStreams
 from sim.region import Region, haversine_km
 from sim.scenarios.base import ScenarioProcess
+from sim.scenarios.coal_multiplier import commute_pull, induced_pull, multiplier_jobs
 from sim.vocabulary import parse_quarter
 
-# business demand of the coal sector by trade group (share of its craft spending) [E]:
-# construction and plant maintenance dominate; see docs/ODD.md
+# EUR a year of orders each site places with firms in the region (sim/data/SOURCES_coal.md)
+ORDERS = "model_regional_orders_eur"
+# the sites' craft orders by trade group (share of their craft spending) [E]: construction and
+# plant maintenance dominate; see docs/ODD.md
 COAL_DEMAND_MIX = {"bauhaupt": 0.3, "ausbau": 0.3, "gewerblicher_bedarf": 0.3, "kfz": 0.1}
 
 
@@ -47,8 +59,11 @@ class CoalExit(ScenarioProcess):
         self.streams = streams
         self.retirement_age = retirement_age
         sites = load_coal_sites()
+        if ORDERS not in sites.columns:
+            raise DataError(f"coal_sites.csv lacks the column {ORDERS} (regional orders per site)")
         sites = sites[sites["district_id"].isin(region.districts["district_id"])]
         sites = sites[sites["model_direct_jobs"].fillna(0) > 0].reset_index(drop=True)
+        sites[ORDERS] = sites[ORDERS].fillna(0.0)
         closure = pd.to_datetime(sites["model_closure_date"], errors="coerce")
         # a site closing on 31 Dec of year Y is gone from Q1 of Y+1
         q = [
@@ -64,7 +79,12 @@ class CoalExit(ScenarioProcess):
             places["lat"].to_numpy()[None, :],
             places["lon"].to_numpy()[None, :],
         )
-        sites["place"] = km.argmin(axis=1) if len(sites) else []
+        # the nearest place of the site's own district (the district is the site's data; the
+        # nearest place overall may lie across a border, e.g. Profen's in Landkreis Leipzig)
+        other = (
+            places["district_id"].to_numpy()[None, :] != sites["district_id"].to_numpy()[:, None]
+        )
+        sites["place"] = np.where(other, np.inf, km).argmin(axis=1) if len(sites) else []
         self.sites = sites
         # sites already closed before the model starts carry no jobs and no demand
         self.closed = sites["closure_quarter"].to_numpy() <= start_quarter
@@ -72,37 +92,53 @@ class CoalExit(ScenarioProcess):
         self.closed_now: list[str] = []  # site ids closed this quarter
 
     def assign_workers(self, rng: np.random.Generator) -> None:
-        """Give each open site's direct and indirect jobs to households around it."""
-        t = self.households.table
+        """Give each open site's direct, indirect and induced jobs to households.
+
+        Direct jobs of every site are drawn first, so that the direct workers (and all that
+        follows from them) are the same households whatever the multiplier: arms that differ
+        only in the multiplier share their random numbers up to the multiplier's own draws.
+        """
+        hh, cfg = self.households, self.cfg
         minutes = self.region.minutes
-        for s, site in self.sites.iterrows():
-            if self.closed[s]:
-                continue
-            pull = np.exp(
-                -np.log(2) * minutes[site["place"]][t.place] / self.cfg.commute_half_time_min
+        half = cfg.commute_half_time_min
+        open_sites = [s for s in range(len(self.sites)) if not self.closed[s]]
+        place = self.sites["place"].to_numpy()
+        jobs = self.sites["model_direct_jobs"].to_numpy(float)
+        for s in open_sites:
+            self._hire(rng, s, COAL_DIRECT, jobs[s], commute_pull(minutes[place[s]], half))
+        for s in open_sites:
+            indirect, induced = multiplier_jobs(
+                jobs[s], cfg.indirect_jobs_per_direct_job, cfg.induced_share
             )
-            for kind, jobs in (
-                (COAL_DIRECT, site["model_direct_jobs"]),
-                (COAL_DEPENDENT, site["model_direct_jobs"] * self.cfg.indirect_jobs_per_direct_job),
-            ):
-                eligible = (t.employment == OTHER) & (t.head_age < self.retirement_age - 5)
-                w = pull * eligible
-                n_agents = rng.poisson(jobs / self.households.agent_weight)
-                if n_agents == 0 or w.sum() == 0:
-                    continue
-                rows = rng.choice(
-                    len(t), size=min(n_agents, int(eligible.sum())), replace=False, p=w / w.sum()
-                )
-                self.households.take_coal_jobs(rows, kind, s)
+            self._hire(rng, s, COAL_DEPENDENT, indirect, commute_pull(minutes[place[s]], half))
+            homes = hh.coal_jobs_by_place(s, COAL_DIRECT)
+            self._hire(rng, s, COAL_DEPENDENT, induced, induced_pull(homes, minutes, half))
+
+    def _hire(
+        self, rng: np.random.Generator, site: int, kind: int, jobs: float, place_pull: np.ndarray
+    ) -> None:
+        """``Poisson(jobs / w)`` working households, drawn with probability proportional to
+        ``place_pull`` of their place, take a ``kind`` job at ``site``."""
+        t = self.households.table
+        eligible = (t.employment == OTHER) & (t.head_age < self.retirement_age - 5)
+        w = place_pull[t.place] * eligible
+        n_agents = rng.poisson(jobs / self.households.agent_weight)
+        if n_agents == 0 or w.sum() == 0:
+            return
+        size = min(n_agents, int((w > 0).sum()))
+        rows = rng.choice(len(t), size=size, replace=False, p=w / w.sum())
+        self.households.take_coal_jobs(rows, kind, site)
 
     def business_demand(self) -> dict[str, np.ndarray]:
-        """Craft demand of the open sites per trade group and place (EUR per quarter)."""
+        """Craft demand of the open sites per trade group and place (EUR per quarter): the
+        craft share of each site's regional orders, at the site's place."""
         n_places = self.region.n_places
         out = {g: np.zeros(n_places) for g in COAL_DEMAND_MIX}
+        orders = self.sites[ORDERS].to_numpy(float)
         for s, site in self.sites.iterrows():
             if self.closed[s]:
                 continue
-            total = site["model_direct_jobs"] * self.cfg.craft_demand_per_direct_job_eur / 4.0
+            total = orders[s] * self.cfg.orders_craft_share / 4.0
             for g, share in COAL_DEMAND_MIX.items():
                 out[g][site["place"]] += total * share
         return out
