@@ -26,6 +26,7 @@ from omegaconf.errors import OmegaConfBaseException
 from sim import demography_checks as dc
 from sim.config import ConfigError, load_config
 from sim.datasets import DataError, load_districts, load_owner_age_anchors, load_state_crafts
+from sim.lever_checks import lever_return_checks
 from sim.market_checks import capacity_use_check, price_hindcast_check
 from sim.model import RegionModel
 from sim.structure_checks import firm_snapshot, structure_checks
@@ -268,6 +269,7 @@ def population_and_labour_checks(model: RegionModel, cfg) -> pd.DataFrame:
             cfg.model.price_adjustment,
             cfg.model.firm.surplus_share_of_value_added,
         ),
+        *lever_return_checks(),  # its own paired small-region runs, about half a minute
     ]
     return dc.frame(checks)
 

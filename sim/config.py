@@ -136,6 +136,12 @@ def validate(cfg: DictConfig | Config) -> None:
     for d in c.region.districts:
         if d not in known:
             _fail("region.districts", d, ", ".join(known))
+    from sim.interventions.targeting import TargetError, check_targets
+
+    try:
+        check_targets(c)  # the levers' districts, settlement types, trade groups and years
+    except TargetError as exc:
+        raise ConfigError(str(exc)) from None
     s = c.region.settlement
     if not 0 < s.town_min_population < s.city_min_population:
         _fail(

@@ -25,6 +25,7 @@ from typing import Any
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from sim.config import CONFIG_GROUPS, Config, ConfigError
+from sim.interventions import lever_classes
 
 
 @dataclass(frozen=True)
@@ -117,26 +118,35 @@ DOMAINS: dict[str, Domain] = {
     "scenario.structural_funds.payout_end_year": count(2000, 2100),
     "scenario.energy_transition.retrofit_growth_per_year": between(-0.5, 1),
     "scenario.energy_transition.base_share_of_ausbau_demand": share(),
-    "intervention.innovation_transfer.budget_eur_per_year": EUR,
+    # every lever's common fields (sim/interventions/base.py LeverParams), then its own
+    **{
+        f"intervention.{lever}.{key}": domain
+        for lever in lever_classes()
+        for key, domain in (
+            ("budget_eur_per_year", EUR),
+            ("start_year", between(2000, 2100, integer=True)),
+            ("end_year", between(2000, 2100, integer=True)),
+        )
+    },
     "intervention.innovation_transfer.cost_per_advisor_year_eur": positive(1e9),
     "intervention.innovation_transfer.voucher_share_of_budget": share(),
     "intervention.innovation_transfer.voucher_eur": positive(1e9),
     "intervention.innovation_transfer.voucher_innovation_gain": share(),
-    "intervention.succession_support.budget_eur_per_year": EUR,
-    "intervention.succession_support.cost_per_case_eur": positive(1e9),
-    "intervention.succession_support.external_match_gain": GAIN,
-    "intervention.apprenticeship_offensive.budget_eur_per_year": EUR,
+    "intervention.succession_support.advice_cost_per_case_eur": between(0, 1e9),
+    "intervention.succession_support.grant_per_takeover_eur": between(0, 1e9),
+    "intervention.succession_support.additional_share_of_takeovers": Domain(0.0, 1.0, hi_open=True),
     "intervention.apprenticeship_offensive.bonus_per_new_contract_eur": positive(1e9),
-    "intervention.apprenticeship_offensive.intake_rate_gain": GAIN,
+    "intervention.apprenticeship_offensive.additional_share_of_funded_contracts": Domain(
+        0.0, 1.0, hi_open=True
+    ),
     "intervention.apprenticeship_offensive.dropout_reduction": share(),
-    "intervention.rural_hubs.budget_eur_per_year": EUR,
     "intervention.rural_hubs.cost_per_hub_year_eur": positive(1e9),
     "intervention.rural_hubs.hub_reach_minutes": MINUTES,
     "intervention.rural_hubs.advisors_per_hub": between(0, 100),
     "intervention.rural_hubs.innovation_gain_per_quarter": share(),
     "intervention.rural_hubs.cooperation_capacity_gain": share(),
-    "intervention.local_procurement.budget_eur_per_year": EUR,
     "intervention.local_procurement.public_demand_uplift": GAIN,
+    "intervention.local_procurement.admin_share_of_orders": between(0, 1),
     "model.firm.capacity_slack": between(0, 10),
     "model.firm.fixed_cost_share": share(),
     "model.firm.apprentice_output_share": share(),

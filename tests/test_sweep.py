@@ -244,7 +244,8 @@ def test_bad_sweep_input_is_refused_with_a_clear_message(args, expected, code, t
 
 
 EXPERIMENTS = {
-    "policy_comparison": {"scenario": 1, "intervention": 8, "seed": 10},
+    "policy_comparison": {"scenario": 2, "intervention": 8, "seed": 6},
+    "policy_equal_budget": {"scenario": 2, "intervention": 6, "seed": 4},
     "coal_exit_variants": {"scenario": 6, "intervention": 1, "seed": 8},
     "demography_variants": {"scenario": 2, "intervention": 3, "seed": 8},
 }

@@ -267,6 +267,10 @@ class CraftFirms:
         t = self.table
         t.innovation[:] += np.where(t.alive, gain, 0.0)
 
+    def withdraw_capacity_bonus(self, rows: np.ndarray) -> None:
+        """A firm stops using a shared workshop (or the hub closes): no extra output."""
+        self.table.capacity_bonus[rows] = 0.0
+
     def grant_capacity_bonus(self, rows: np.ndarray, bonus: float) -> None:
         """Extra output share for the given firms (a shared workshop); bonuses do not add up."""
         t = self.table

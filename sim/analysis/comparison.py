@@ -13,6 +13,9 @@ Contract (Python API, also used by the Solara UI and the experiments)::
                    #   (+ name, district_id, settlement_type, population, baseline_unmet_...)
     c.ranking      # transfer structures per district: jobs / firms / value added kept, cost,
                    #   cost per job kept and per EUR value added with 95 % CIs, ranks
+    c.returns      # per arm (intervention comparisons): discounted cost, job-years, real
+                   #   turnover and real value added kept; cost per job-year and per EUR of
+                   #   real value added, EUR of real turnover / value added per EUR of support
     c.write(out_dir) -> dict[str, Path]   # CSVs, comparison.xlsx, PNG figures, summary.md
 
 Method. The baseline names one run dimension (``intervention`` or ``scenario``) and its
@@ -25,6 +28,13 @@ samples, to show what pairing gains. Cost ratios (cost per job kept, per EUR of 
 the ratio of the mean cost difference to the mean outcome difference, with Fieller's 95 %
 interval; where the outcome difference is not above zero, or not significantly so, the ratio or
 its interval is NaN and ``note`` says why.
+
+Discounting (``returns``). Costs and outcomes of every complete year are discounted to the first
+year at ``DISCOUNT_RATE`` (real, a year; ``sim/data/lever_evidence.csv``, use ``discount``):
+present values of cost, of job-years (year-end employees, one year each), of real turnover
+(``turnover_base_prices_eur``) and of real value added (``value_added_base_prices_eur``). The
+ratios are ratios of the mean paired differences of these present values, with Fieller's
+interval, so a programme's late effects weigh less than its early costs.
 
 Time conventions: stocks (firms, employees, apprentices) are read at the last quarter of a
 year, flows (value added, unmet demand, closures) are summed over the year. Headline years are
@@ -44,11 +54,13 @@ from sim.analysis.pairing import (
     PAIR_KEYS,
     check_settings,
     other_dimension,
+    pair_rows,
     run_pairs,
     unpaired_count,
 )
-from sim.analysis.statistics import LEVEL, describe_seeds
+from sim.analysis.statistics import LEVEL, describe_seeds, ratio_interval, t_interval
 from sim.datasets import load_places
+from sim.interventions.evidence import discount_rate
 from sim.store import ResultsError, build_index, finished_runs
 
 
@@ -67,6 +79,7 @@ class Comparison:
     places: pd.DataFrame
     ranking: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    returns: pd.DataFrame = field(default_factory=pd.DataFrame)
     meta: dict = field(default_factory=dict)
 
     @property
@@ -158,6 +171,11 @@ def paired_comparison(
         over_time = over_time[over_time["metric"].isin(metrics)].reset_index(drop=True)
         by_district = by_district[by_district["metric"].isin(metrics)].reset_index(drop=True)
 
+    returns = pd.DataFrame()
+    if key == "intervention":
+        returns = lever_returns(
+            read_table(sweep_dir, "groups"), read_table(sweep_dir, "districts"), base_value
+        )
     code, code_notes = code_version(runs)
     notes += code_notes
     first = runs.iloc[0]
@@ -193,6 +211,7 @@ def paired_comparison(
         ranking=ranking,
         notes=notes,
         meta=meta,
+        returns=returns,
     )
 
 
@@ -260,3 +279,91 @@ def _tables(sweep_dir: Path, runs: pd.DataFrame, key: str, base_value: str, leve
     place_info = load_places()[["place_id", "name", "lat", "lon", "population"]]
     places_table = tables.places(places, place_info, key, base_value, last_year)
     return headline, over_time, by_district, ranking, places_table, head_years, last_year
+
+
+DISCOUNT_RATE = discount_rate()  # real, a year: 2 % [E] (SOURCES_lever_evidence.md)
+# present value per run: column of the groups / districts table -> name in ``returns``
+PRESENT_VALUES = {
+    "cost": "intervention_cost_eur",
+    "job_years": "employees",
+    "real_turnover": "turnover_base_prices_eur",
+    "real_value_added": "value_added_base_prices_eur",
+}
+
+
+def present_values(
+    groups: pd.DataFrame, districts: pd.DataFrame, rate: float = DISCOUNT_RATE
+) -> pd.DataFrame:
+    """Per run (scenario, intervention, seed): present values at the first complete year of
+    cost, job-years, real turnover and real value added (EUR and years; see the module doc)."""
+    years = complete_years(sorted(groups["quarter"].unique()))
+    keys = ["run_id", "scenario", "intervention", "seed"]
+    g = groups[groups["year"].isin(years)]
+    if "value_added_base_prices_eur" not in g:  # older runs: turnover at base prices - inputs
+        g = g.assign(value_added_base_prices_eur=g["turnover_base_prices_eur"] - g["inputs_eur"])
+    last = g["quarter"] == g.groupby("year")["quarter"].transform("max")
+    per_year = g.groupby([*keys, "year"], observed=True)[
+        ["turnover_base_prices_eur", "value_added_base_prices_eur"]
+    ].sum()
+    per_year["employees"] = g[last].groupby([*keys, "year"], observed=True)["employees"].sum()
+    d = districts[districts["year"].isin(years)]
+    per_year["intervention_cost_eur"] = d.groupby([*keys, "year"], observed=True)[
+        "intervention_cost_eur"
+    ].sum()
+    per_year = per_year.fillna(0.0).reset_index()
+    factor = (1.0 + rate) ** -(per_year["year"] - years[0]).to_numpy(float)
+    out = per_year[keys].copy()
+    for name, column in PRESENT_VALUES.items():
+        out[name] = per_year[column].to_numpy(float) * factor
+    out = out.groupby(keys, observed=True).sum().reset_index()
+    return out.assign(discount_rate=rate, base_year=years[0])
+
+
+def lever_returns(
+    groups: pd.DataFrame,
+    districts: pd.DataFrame,
+    base_value: str = "none",
+    rate: float = DISCOUNT_RATE,
+    level: float = LEVEL,
+) -> pd.DataFrame:
+    """Per intervention arm and scenario: what its support returns, discounted (region total).
+
+    Columns: arm, scenario, intervention, n_pairs, discount_rate, base_year; the mean paired
+    difference of each present value (``cost_pv_eur``, ``job_years_pv``,
+    ``real_turnover_pv_eur``, ``real_value_added_pv_eur``) with its t-interval; and the ratios
+    ``cost_per_job_year_eur``, ``cost_per_eur_real_value_added``,
+    ``real_turnover_per_eur_support``, ``real_value_added_per_eur_support`` with Fieller's
+    interval and a note where a ratio is undefined.
+    """
+    pv = present_values(groups, districts, rate)
+    paired = pair_rows(pv, "intervention", base_value)
+    rows = []
+    labels = {
+        "cost": "cost_pv_eur",
+        "job_years": "job_years_pv",
+        "real_turnover": "real_turnover_pv_eur",
+        "real_value_added": "real_value_added_pv_eur",
+    }
+    ratios = (
+        ("cost_per_job_year_eur", "cost", "job_years"),
+        ("cost_per_eur_real_value_added", "cost", "real_value_added"),
+        ("real_turnover_per_eur_support", "real_turnover", "cost"),
+        ("real_value_added_per_eur_support", "real_value_added", "cost"),
+    )
+    for (arm, scenario), m in paired.groupby(["intervention", "scenario"]):
+        diff = {k: m[k].to_numpy(float) - m[f"{k}__base"].to_numpy(float) for k in labels}
+        n = len(m)
+        row = {"arm": arm, "scenario": scenario, "intervention": arm, "n_pairs": n}
+        row.update(discount_rate=rate, base_year=int(m["base_year"].iloc[0]))
+        for k, label in labels.items():
+            mean = diff[k].mean()
+            sd = diff[k].std(ddof=1) if n > 1 else float("nan")
+            lo, hi = t_interval(mean, sd, n, level)
+            row.update({label: mean, f"{label}_ci_low": lo, f"{label}_ci_high": hi})
+        for label, num, den in ratios:
+            est, lo, hi, note = ratio_interval(diff[num], diff[den], level)
+            row.update(
+                {label: est, f"{label}_ci_low": lo, f"{label}_ci_high": hi, f"{label}_note": note}
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -3,7 +3,9 @@
 Adding a lever means one new file here (a :class:`~sim.interventions.base.Lever` subclass
 decorated with :func:`register_lever`, with its ``Params`` dataclass) plus one
 ``conf/intervention/<name>.yaml`` that sets ``enabled: true``; the config schema
-(``sim.config.InterventionConfig``) and the model pick it up from this registry.
+(``sim.config.InterventionConfig``) and the model pick it up from this registry. Its unit costs
+and effect sizes belong in ``sim/data/lever_evidence.csv`` (``evidence``), its size, years and
+targets are the common ``LeverParams`` fields (``targeting``); ``active`` combines the levers.
 """
 
 from __future__ import annotations
