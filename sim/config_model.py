@@ -36,7 +36,7 @@ class FirmParams:
     # owners' exit ages ~ N(mean, sd) truncated at 55 (sim.owner_ages): the mean fitted to
     # HWK Halle's owners 60+ (end 2022) still in office as owners 65+ in May 2025 (0.482
     # [D]) [F]; the sd's width from transferors' ages 60-67 (Nachfolgemonitor) [E]
-    retirement_age_mean: float = 70.4
+    retirement_age_mean: float = 70.7
     retirement_age_sd: float = 5.2
     successor_age_mean: float = 38.3  # successors' mean age (Nachfolgemonitor Handwerk) [V]
     successor_age_sd: float = 7.0
@@ -53,7 +53,7 @@ class FirmParams:
     # exit rate net of the model's age and loss closures (6.0 % - ~1 % = ~5 %/yr, ZDH 2022 [V])
     # and the ~3.5 %/yr that would keep the register flat; chosen so the 2025-2030 register
     # trend of HWK Leipzig and HWK Halle together (~ -0.5 %/yr) is met (a fitted pattern)
-    other_exit_rate_per_year: float = 0.04
+    other_exit_rate_per_year: float = 0.046  # refitted after the market change (2026-11)
     owner_reservation_wage_share: float = 0.5  # owner's minimal income, share of a wage [E]
     entry_rate_per_year: float = 0.045  # founders per firm and year, A-trades 2022 (ZDH) [V]
     startup_unmet_share: float = 0.5  # unmet demand above this share of a firm's output ...

@@ -100,7 +100,7 @@ class CraftDemand:
         prices times the price it is bought at: households' and businesses' quantity falls with
         the craft price relative to consumer prices (``demand_price_elasticity``), the public
         budget's with ``public_price_elasticity``; the scenarios' own orders are fixed
-        quantities.
+        quantities, or nominal budgets (``ScenarioProcess.demand_in_base_prices``).
         """
         hh = self.households
         spend_place = hh.by_place(hh.spending())
@@ -123,11 +123,12 @@ class CraftDemand:
             segment=np.zeros_like(household),
         )
         for scenario in self.scenarios:
+            paid = price if scenario.demand_in_base_prices else np.ones_like(price)
             for part, by_group in scenario.exogenous_demand(quarter).items():
                 target = getattr(parts, part)
                 for gi, name in enumerate(TRADE_GROUPS):
                     if name in by_group:
-                        target[:, gi] += by_group[name] * price[:, gi]
+                        target[:, gi] += by_group[name] * paid[:, gi]
         for scenario in self.scenarios:
             scenario.shape_demand(quarter, parts)
         return parts

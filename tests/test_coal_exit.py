@@ -24,11 +24,19 @@ EARLY = "scenario.coal_exit.closure_shift_years=-9"
 # the energy transition's Ausbau multiplier also scales the sites' Ausbau orders (a fraction of
 # a percent a year); without it the business-demand difference is exactly the sites' orders
 NO_ET = "scenario.energy_transition.enabled=false"
+# demand is priced at the craft price: hold every price at the base level (no cost growth, no
+# revision), so that business demand differs between the worlds by the sites' orders only
+FLAT_PRICES = (
+    "model.price_adjustment=0",
+    "model.costs.wage_growth_per_year=0",
+    "model.costs.input_growth_per_year=0",
+    "model.costs.consumer_growth_per_year=0",
+)
 ARMS = {
-    "no_coal_exit": ("scenario=no_coal_exit", NO_ET),
-    "coal_multiplier_low": ("scenario=coal_multiplier_low", EARLY, NO_ET),
-    "baseline": (EARLY, NO_ET),
-    "coal_multiplier_high": ("scenario=coal_multiplier_high", EARLY, NO_ET),
+    "no_coal_exit": ("scenario=no_coal_exit", NO_ET, *FLAT_PRICES),
+    "coal_multiplier_low": ("scenario=coal_multiplier_low", EARLY, NO_ET, *FLAT_PRICES),
+    "baseline": (EARLY, NO_ET, *FLAT_PRICES),
+    "coal_multiplier_high": ("scenario=coal_multiplier_high", EARLY, NO_ET, *FLAT_PRICES),
 }
 
 

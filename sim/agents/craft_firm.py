@@ -32,8 +32,7 @@ FIRM_COLUMNS = {
     "innovation": np.float64,  # found, advise, learn, spill_over, age_owners (decay): 0..1
     "wage": np.float64,  # found: cost per employee and quarter
     "price": np.float64,  # found, set_prices: price level relative to the base year (1.0)
-    # grant_capacity_bonus, withdraw_capacity_bonus: extra output share (rural hubs)
-    "capacity_bonus": np.float64,
+    "capacity_bonus": np.float64,  # grant_capacity_bonus, withdraw_capacity_bonus: hub workshops
     "cash": np.float64,  # found, book
     "loss_quarters": np.int16,  # book
     "orders": np.float64,  # book: demand addressed to the firm last quarter

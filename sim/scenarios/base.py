@@ -45,6 +45,10 @@ class ScenarioProcess:
     """Base class: every hook does nothing; a process overrides the ones it uses."""
 
     name: str = ""
+    # whether ``exogenous_demand`` is in base-year prices (a quantity: the craft price is paid
+    # on top, e.g. a site's maintenance orders) or nominal euros (a budget: it buys less work
+    # when craft prices rise, e.g. structural funds)
+    demand_in_base_prices: bool = True
 
     def start_quarter(self, quarter: int) -> None:
         """Exogenous change at the start of the quarter."""

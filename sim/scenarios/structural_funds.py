@@ -52,6 +52,7 @@ class StructuralFunds(ScenarioProcess):
     its district's population (funded projects are spread by population)."""
 
     name = "structural_funds"
+    demand_in_base_prices = False  # InvKG money is a nominal budget
 
     def __init__(
         self,
