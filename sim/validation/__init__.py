@@ -1,0 +1,1 @@
+"""Validation: the hindcast and the one validation report (``python -m sim.validate``)."""
