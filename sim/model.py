@@ -62,7 +62,8 @@ class RegionModel(mesa.Model):
         ("metrics", "_record"),
     )
 
-    def __init__(self, cfg: DictConfig | Config) -> None:
+    def __init__(self, cfg: DictConfig | Config, districts: pd.DataFrame | None = None) -> None:
+        """``districts``: the start state per district (default ``districts.csv``)."""
         cfg = cfg if isinstance(cfg, DictConfig) else OmegaConf.structured(cfg)
         super().__init__(rng=int(cfg.seed))
         # all randomness comes from the named streams; Mesa's own generators are disabled, in
@@ -87,7 +88,7 @@ class RegionModel(mesa.Model):
             c.wage_growth_per_year, c.input_growth_per_year, c.consumer_growth_per_year
         )
 
-        self.region = region = build_region(region_cfg)
+        self.region = region = build_region(region_cfg, districts)
         districts = region.districts
         self.groups = load_trade_groups()
         state_tpp = load_state_crafts().set_index("state")["turnover_per_person_eur"]

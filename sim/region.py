@@ -65,9 +65,12 @@ class Region:
         return self.places["settlement_idx"].to_numpy()
 
 
-def build_region(cfg: RegionConfig) -> Region:
-    """Build places, the k-nearest-neighbour graph and all-pairs travel minutes."""
-    districts = load_districts()
+def build_region(cfg: RegionConfig, districts: pd.DataFrame | None = None) -> Region:
+    """Build places, the k-nearest-neighbour graph and all-pairs travel minutes.
+
+    ``districts``: the district table to start from (default ``districts.csv``; a hindcast
+    passes an earlier state)."""
+    districts = load_districts() if districts is None else districts
     if cfg.districts:
         districts = districts[districts["district_id"].isin(list(cfg.districts))]
     districts = districts.reset_index(drop=True)

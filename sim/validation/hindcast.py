@@ -23,14 +23,9 @@ the levels at the end are the base year's data, which the district shares come f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from unittest import mock
-
 import numpy as np
 import pandas as pd
 
-from sim import region as region_module
 from sim.datasets import load_districts, read_csv
 from sim.demography_checks import Check
 from sim.model import RegionModel
@@ -75,24 +70,12 @@ def start_districts(variant: str, evidence: pd.DataFrame | None = None) -> pd.Da
     return d
 
 
-@contextmanager
-def districts_at_start(table: pd.DataFrame) -> Iterator[None]:
-    """The region reads ``table`` instead of ``districts.csv`` while the model is built.
-
-    ``sim.region.build_region`` is the one reader of the district table at initialisation
-    (the components get ``region.districts``), so patching it there moves the whole start state.
-    """
-    with mock.patch.object(region_module, "load_districts", lambda: table):
-        yield
-
-
 def run_hindcast(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Build the model on the 2021 state, run START..END; return (start per district, groups)."""
     variant = getattr(cfg.scenario.demography.variant, "value", cfg.scenario.demography.variant)
     cfg = cfg.copy()
     cfg.start, cfg.end = START, END
-    with districts_at_start(start_districts(variant)):
-        model = RegionModel(cfg)
+    model = RegionModel(cfg, districts=start_districts(variant))
     t = model.firms.table
     alive = t.alive
     ids = model.region.districts["district_id"].to_numpy()
