@@ -28,6 +28,7 @@ from sim import calibrate
 from sim import demography_checks as dc
 from sim.config import ConfigError, load_config
 from sim.datasets import DataError
+from sim.interventions import lever_classes
 from sim.model import RegionModel
 from sim.validation import hindcast
 from sim.validation.report import summary_line, write_report
@@ -44,7 +45,8 @@ TOPICS = (
     ("capacity", "market and prices"),
     ("backlog", "market and prices"),
     ("queue", "market and prices"),
-    ("owner", "owners and succession"),
+    ("owners aged", "owners and succession"),
+    ("persons per 1,000", "craft structure"),
     ("employ", "labour"),
     ("vacanc", "labour"),
     ("labour", "labour"),
@@ -54,6 +56,8 @@ TOPICS = (
 
 def topic_of(check: str, default: str) -> str:
     name = check.lower()
+    if name.split(":")[0] in lever_classes():  # "innovation_transfer: ..." (sim.lever_checks)
+        return "lever returns"
     return next((topic for word, topic in TOPICS if word in name), default)
 
 
