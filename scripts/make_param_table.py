@@ -5,12 +5,15 @@
 
 Every leaf key of the structured config (``sim.config.Config``: region, scenario, intervention,
 model and the top-level run settings) is one row: key, default value, unit (where the name
-makes it evident), tag and source. Defaults are those of the default composition
-(``sim.config.load_config([])``, i.e. ``conf/config.yaml`` with its default groups), which
-differ from the bare schema only where a group file sets a value (e.g. the scenario's
-description). Tags and sources come from ``docs/parameter_sources.csv`` (columns key, source,
-tag). The table sits between the markers ``<!-- PARAMETER TABLE START -->`` and
-``<!-- PARAMETER TABLE END -->`` in docs/ODD.md; nothing else in the file is touched.
+makes it evident), tag, range and source. The range is the one the sensitivity design samples
+(``docs/parameter_ranges.csv``, read by ``sim.sensitivity.ranges``; every estimated [E] or
+fitted [F] parameter and every lever's effect size and unit cost has one); empty for other
+keys. Defaults are those of the default composition (``sim.config.load_config([])``, i.e.
+``conf/config.yaml`` with its default groups), which differ from the bare schema only where a
+group file sets a value (e.g. the scenario's description). Tags and sources come from
+``docs/parameter_sources.csv`` (columns key, source, tag). The table sits between the markers
+``<!-- PARAMETER TABLE START -->`` and ``<!-- PARAMETER TABLE END -->`` in docs/ODD.md; nothing
+else in the file is touched.
 
 ``--check`` reports (and exits 1) when the table in ODD.md differs from what this script would
 write, when a config key has no row in the CSV, when the CSV has a row for a key that no longer
@@ -207,15 +210,27 @@ def read_sources(path: Path = SOURCES_PATH) -> tuple[dict[str, tuple[str, str]],
     return rows, problems
 
 
-def render_table(params: dict[str, Any], sources: dict[str, tuple[str, str]]) -> str:
+def read_ranges() -> dict[str, str]:
+    """``{key: "low-high"}`` of docs/parameter_ranges.csv (the sensitivity design's ranges)."""
+    from sim.sensitivity.ranges import read_ranges as read
+
+    return {key: item.describe() for key, item in read().items()}
+
+
+def render_table(
+    params: dict[str, Any],
+    sources: dict[str, tuple[str, str]],
+    ranges: dict[str, str] | None = None,
+) -> str:
     """The Markdown table (without the markers), one row per config key."""
+    ranges = read_ranges() if ranges is None else ranges
     lines = [
-        "| key | default | unit | tag | source |",
-        "|---|---|---|---|---|",
+        "| key | default | unit | tag | range | source |",
+        "|---|---|---|---|---|---|",
     ]
     for key, value in params.items():
         source, tag = sources.get(key, ("**no source: add a row to parameter_sources.csv**", "?"))
-        cells = [f"`{key}`", format_value(value), unit_of(key), tag, source]
+        cells = [f"`{key}`", format_value(value), unit_of(key), tag, ranges.get(key, ""), source]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
