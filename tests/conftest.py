@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,17 @@ from sim.config import load_config
 from sim.model import RegionModel
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def param_table_generator():
+    """scripts/make_param_table.py as a module (the ODD parameter table's generator)."""
+    path = ROOT / "scripts" / "make_param_table.py"
+    spec = importlib.util.spec_from_file_location("make_param_table", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 # small region, 1 household agent per 20 households, three years: a few seconds per run
 SMALL = ["region=small", "households_per_agent=20", "end=2027Q4", "progress=false"]
 

@@ -5,13 +5,12 @@ docs/parameter_sources.csv; these tests fail when a parameter is added, renamed 
 default without the table being regenerated, or when a parameter has no source.
 """
 
-import importlib.util
 import re
 
 import pytest
 
 from sim.model import RegionModel
-from tests.conftest import ROOT
+from tests.conftest import ROOT, param_table_generator
 
 ODD = ROOT / "docs" / "ODD.md"
 SECTIONS = (
@@ -38,26 +37,18 @@ DESIGN_CONCEPTS = (
 )
 
 
-def _generator():
-    path = ROOT / "scripts" / "make_param_table.py"
-    spec = importlib.util.spec_from_file_location("make_param_table", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def odd_text() -> str:
     return ODD.read_text(encoding="utf-8")
 
 
 def test_parameter_table_is_current_and_every_parameter_has_a_source():
-    problems = _generator().check()
+    problems = param_table_generator().check()
     assert not problems, "\n".join(problems)
 
 
 def test_every_config_key_is_in_the_table(odd_text):
-    params = _generator().config_parameters()
+    params = param_table_generator().config_parameters()
     missing = [k for k in params if f"| `{k}` |" not in odd_text]
     assert not missing, missing
 

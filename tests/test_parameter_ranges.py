@@ -2,13 +2,11 @@
 effect size and unit cost has a range with a reason, inside the key's domain, around its
 default; the ODD parameter table shows it."""
 
-import importlib.util
-
 import pytest
 
 from sim.config_domains import domain_of, numeric_fields
 from sim.sensitivity.ranges import Range, RangeError, problem, read_ranges, uncertain_inputs
-from tests.conftest import ROOT
+from tests.conftest import param_table_generator
 
 # each lever's effect size and unit cost, whatever its tag (S/V rows have a sourced range)
 LEVER_EFFECTS_AND_COSTS = (
@@ -29,17 +27,9 @@ LEVER_EFFECTS_AND_COSTS = (
 )
 
 
-def _generator():
-    path = ROOT / "scripts" / "make_param_table.py"
-    spec = importlib.util.spec_from_file_location("make_param_table", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def table():
-    gen = _generator()
+    gen = param_table_generator()
     sources, problems = gen.read_sources()
     assert not problems
     return gen, sources, gen.config_parameters(), read_ranges()
