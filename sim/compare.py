@@ -18,6 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.analysis.bands import write_bands
 from sim.analysis.comparison import Comparison, paired_comparison
 from sim.analysis.pairing import PAIR_KEYS
 from sim.store import ResultsError, check_sweep_dir, check_writable
@@ -55,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         help="keep only this metric in the tables (repeatable), e.g. employees",
     )
     parser.add_argument("--no-figures", action="store_true", help="tables and summary only")
+    parser.add_argument(
+        "--bands",
+        action="store_true",
+        help="also the projection range over each arm's runs (5-95 %%, median): bands.csv/.png",
+    )
     args = parser.parse_args(argv)
     out = Path(args.out) if args.out else Path(args.sweep_dir) / "_report" / "comparison"
     try:
@@ -64,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         check_writable(out, min_free=0, create=False, what="output")
         comparison = paired_comparison(args.sweep_dir, baseline, metrics=args.metric)
         written = comparison.write(out, figures=not args.no_figures)
+        if args.bands:
+            written.update(write_bands(args.sweep_dir, out, figures=not args.no_figures))
     except ResultsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -190,8 +190,13 @@ def lines_by_panel(
     caption: str,
     path: Path,
     band: tuple[str, str] | None = None,
+    projection: tuple[str, str, str] | None = None,
 ) -> Path:
-    """Small multiples: one panel per value of ``panel``, one line per value of ``line``."""
+    """Small multiples: one panel per value of ``panel``, one line per value of ``line``.
+
+    ``band`` (low, high) shades the 95 % CI of the seed mean around the line of ``y``;
+    ``projection`` (p05, p50, p95) adds the projection range over runs as a lighter band with
+    the median dashed (``sim.analysis.bands``), so the two intervals are never confused."""
     panels = sorted(frame[panel].unique())
     cols = min(3, len(panels))
     rows = int(np.ceil(len(panels) / cols))
@@ -206,7 +211,9 @@ def lines_by_panel(
             d = d.sort_values(x)
             (ln,) = ax.plot(d[x], d[y], label=str(name), lw=1.3)
             if band:
-                ax.fill_between(d[x], d[band[0]], d[band[1]], color=ln.get_color(), alpha=0.2)
+                ax.fill_between(d[x], d[band[0]], d[band[1]], color=ln.get_color(), alpha=0.3)
+            if projection:
+                draw_projection(ax, d[x], d, projection, ln.get_color())
         ax.set_title(str(p), fontsize=9)
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -219,6 +226,15 @@ def lines_by_panel(
     return save(fig, path, caption)
 
 
+def draw_projection(
+    ax: Axes, x: pd.Series, d: pd.DataFrame, columns: tuple[str, str, str], color: str
+) -> None:
+    """The projection range (p05-p95 over runs) as a light band, its median dashed."""
+    low, mid, high = columns
+    ax.fill_between(x, d[low], d[high], color=color, alpha=0.1, lw=0)
+    ax.plot(x, d[mid], color=color, lw=0.9, ls="--")
+
+
 def bars(
     frame: pd.DataFrame,
     category: str,
@@ -229,8 +245,12 @@ def bars(
     caption: str,
     path: Path,
     err: tuple[str, str] | None = None,
+    projection: tuple[str, str] | None = None,
 ) -> Path:
-    """Grouped horizontal bars: ``category`` on the axis, one bar per ``group`` value."""
+    """Grouped horizontal bars: ``category`` on the axis, one bar per ``group`` value.
+
+    ``err`` (low, high): whiskers of the 95 % CI of the seed mean; ``projection`` (p05, p95):
+    the projection range over runs as a thin grey line with end ticks beside each bar."""
     _check_unique(frame, [category, group])
     cats = sorted(frame[category].unique())
     groups = sorted(frame[group].unique())
@@ -250,10 +270,64 @@ def bars(
             xerr=xerr,
             capsize=2,
         )
+        if projection:
+            yy = y + i * height - 0.4 + height * 0.85
+            ax.hlines(yy, d[projection[0]], d[projection[1]], color="0.25", lw=0.8)
+            for end in projection:
+                ax.plot(d[end], yy, "|", color="0.25", ms=4)
     ax.axvline(0, color="0.3", lw=0.7)
     ax.set_yticks(y, cats, fontsize=8)
     ax.set_xlabel(xlabel, fontsize=8)
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    return save(fig, path, caption)
+
+
+def peeling_trajectory(trajectory: pd.DataFrame, title: str, caption: str, path: Path) -> Path:
+    """PRIM's peeling trajectory: density against coverage per step, coloured by the number of
+    restricted inputs, the chosen box ringed (``sim.analysis.discovery``)."""
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    sc = ax.scatter(
+        trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"], cmap="viridis", s=18
+    )
+    fig.colorbar(sc, ax=ax, label="restricted inputs")
+    chosen = trajectory[trajectory["chosen"]]
+    ax.scatter(chosen["coverage"], chosen["density"], s=120, facecolor="none", edgecolor="red")
+    ax.set_xlabel("coverage (share of the cases of interest inside the box)", fontsize=8)
+    ax.set_ylabel("density (share of the box's cases that are of interest)", fontsize=8)
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    return save(fig, path, caption)
+
+
+def band_paths(bands: pd.DataFrame, title: str, caption: str, path: Path) -> Path:
+    """The projection range (p05-p95 over runs) and the median per quarter, one panel per
+    headline metric, one colour per arm (``sim.analysis.bands.sweep_bands``)."""
+    labels = {
+        "value_added_base_prices_eur": "value added at base-year prices [EUR/quarter]",
+        **dict(TIME_METRICS),
+    }
+    metrics = [m for m in labels if f"{m}_p50" in bands]
+    cols = 2
+    rows = max(1, int(np.ceil(len(metrics) / cols)))
+    fig, axes = plt.subplots(rows, cols, figsize=(11, 3.0 * rows), squeeze=False, sharex=True)
+    arms = bands.assign(arm=bands["scenario"] + " / " + bands["intervention"])
+    for ax, metric in zip(axes.ravel(), metrics, strict=False):
+        for arm, d in arms.groupby("arm", sort=True):
+            d = d.sort_values("quarter")
+            x = quarter_to_year(d["quarter"])
+            (line,) = ax.plot(x, d[f"{metric}_p50"], label=arm, lw=1.3, ls="--")
+            ax.fill_between(
+                x, d[f"{metric}_p05"], d[f"{metric}_p95"], color=line.get_color(), alpha=0.15
+            )
+        ax.set_title(labels[metric], fontsize=9)
+        ax.tick_params(labelsize=8)
+    for ax in axes.ravel()[len(metrics) :]:
+        ax.set_visible(False)
+    axes[0, 0].legend(fontsize=7, loc="best")
+    fig.suptitle(title + " (median, projection range 5-95 % of runs)", fontsize=10)
     fig.tight_layout()
     return save(fig, path, caption)
