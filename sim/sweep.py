@@ -19,6 +19,13 @@ each, because all coordination goes through files:
   non-zero when a run failed. A file named by the command, not a module-level variable: the
   summary is handed over the same way whichever launcher ran the jobs, and a second sweep in the
   same process cannot see the first one's.
+
+A cluster job that ends without a result (``scancel``, a node lost, the time limit) never runs
+``on_job_end``, and Hydra's submitit launcher raises submitit's ``UncompletedJobError`` for it,
+which would end the sweep with a traceback and no summary. While a submitit sweep runs, the
+launching process therefore turns such a job into a failed record (:func:`lost_job_record`):
+it is counted and named in the summary, the command exits non-zero, and re-running the same
+command runs it again (it left no finished run).
 """
 
 from __future__ import annotations
@@ -178,6 +185,98 @@ def progress_line(records: list[dict], total: int | None, elapsed: float) -> str
     return text
 
 
+def lost_job_record(job: Any, exc: Exception) -> dict:
+    """The progress record of a cluster job that ended without a result (cancelled, lost).
+
+    Names the run by its sweep job number and overrides (the run id is made in the job from its
+    whole config), the cluster's job id and final state, and where its log is.
+    """
+    num: int | None = None
+    overrides: list[str] = []
+    try:  # the launcher submitted (overrides, sweep dir key, job number, job id key, state)
+        args = job.submission().args
+        overrides, num = list(args[0]), int(args[2])
+    except Exception:  # no submission file: the array task id is the job's number in its batch
+        task = str(job.job_id).rpartition("_")[2]
+        num = int(task) if task.isdigit() else None
+    try:
+        state = str(job.state).split()[0]  # "CANCELLED by 0": the state alone
+    except Exception:
+        state = "UNKNOWN"
+    settings = " ".join(overrides) or "?"
+    return {
+        "status": "failed",
+        "run_id": None,
+        "run_dir": None,
+        "job": num,
+        "overrides": settings,
+        "cluster_job": str(job.job_id),
+        "error": (
+            f"{type(exc).__name__}: sweep job #{num} ({settings}) ended {state} on the cluster "
+            f"(SLURM job {job.job_id}) before its run finished; nothing of it was kept "
+            f"(log: {getattr(job.paths, 'stdout', '?')})"
+        ),
+    }
+
+
+class _LostJobsAsFailed:
+    """While a submitit sweep runs, a job without a result gives a failed record, not an error.
+
+    Hydra's submitit launcher collects each job with ``submitit.Job.results()``, which raises
+    ``UncompletedJobError`` for a job that ended without one; the first such job would end the
+    sweep. ``results`` is wrapped (in the launching process only, and only for the sweep) so
+    that such a job returns a completed ``JobReturn`` whose value is its failed record (as
+    ``sim.run.sweep_job`` returns for a run that raised), appended to the progress file, since
+    the job's own ``on_job_end`` never ran.
+    """
+
+    def __init__(self, progress: Path) -> None:
+        self.progress = progress
+        self._original: Any = None
+
+    def install(self) -> None:
+        from hydra.core.utils import JobReturn, JobStatus
+        from submitit.core.core import Job
+        from submitit.core.utils import UncompletedJobError
+
+        original = self._original = Job.results
+        progress = self.progress
+
+        def results(job: Any) -> list:
+            try:
+                return original(job)
+            except UncompletedJobError as exc:
+                record = lost_job_record(job, exc)
+                _append_line(progress, record)
+                return [JobReturn(status=JobStatus.COMPLETED, _return_value=record)]
+
+        Job.results = results
+
+    def remove(self) -> None:
+        if self._original is not None:
+            from submitit.core.core import Job
+
+            Job.results = self._original
+            self._original = None
+
+
+def failed_lines(failed: list[dict], limit: int = 10) -> list[str]:
+    """``[sweep] failed: <run id or settings>: <error>``, one line per failed job (at most
+    ``limit``, then how many more)."""
+    lines = []
+    for r in failed[:limit]:
+        error = str(r.get("error", "?")).splitlines()[0]
+        # a lost cluster job has no run id; its error names it by job number and settings
+        lines.append(
+            f"[sweep] failed: {r['run_id']}: {error}"
+            if r.get("run_id")
+            else f"[sweep] failed: {error}"
+        )
+    if len(failed) > limit:
+        lines.append(f"[sweep] ... and {len(failed) - limit} more failed")
+    return lines
+
+
 class SweepCallback(Callback):
     """Hydra callback (registered in conf/config.yaml) for progress and the end-of-sweep summary.
 
@@ -193,10 +292,11 @@ class SweepCallback(Callback):
         self._thread: threading.Thread | None = None
         self._stop: threading.Event | None = None
         self._state: dict[str, Any] = {}
+        self._lost: _LostJobsAsFailed | None = None
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        state.update(_thread=None, _stop=None, _state={})
+        state.update(_thread=None, _stop=None, _state={}, _lost=None)
         return state
 
     # ---- in the launching process -----------------------------------------------------------
@@ -208,6 +308,9 @@ class SweepCallback(Callback):
         total = count_jobs(config)
         self._state = {"progress": progress, "total": total, "started": time.monotonic()}
         launcher = str(OmegaConf.select(config, "hydra.launcher._target_") or "?")
+        if "submitit" in launcher:  # a cancelled or lost cluster job: a failed run
+            self._lost = _LostJobsAsFailed(progress)
+            self._lost.install()
         launcher = launcher.rsplit(".", 1)[-1]
         print(
             f"[sweep] {total if total else 'unknown number of'} runs with {launcher}; "
@@ -238,6 +341,9 @@ class SweepCallback(Callback):
         if self._stop is not None:
             self._stop.set()
             self._thread.join(timeout=5)
+        if self._lost is not None:
+            self._lost.remove()
+            self._lost = None
         records = read_progress(self._state.get("progress", Path("/nonexistent")))
         self._print(records)
         sweep_dirs = sorted({Path(r["run_dir"]).parent for r in records if r.get("run_dir")})
@@ -254,6 +360,8 @@ class SweepCallback(Callback):
         print(
             f"[sweep] finished: {summary.counts['complete']} run, {summary.counts['skipped']} "
             f"already finished, {summary.counts['failed']} failed; index: {where}",
+            *failed_lines(summary.failed),
+            sep="\n",
             file=sys.stderr,
             flush=True,
         )
