@@ -125,3 +125,17 @@ def test_prices_follow_wage_costs():
         prices[growth] = np.average(t.price[t.alive], weights=t.revenue[t.alive])
     labour = cost_weights(np.array([0.55]), 0.25)[0, 0]
     assert prices[0.0] * 1.01 < prices[0.08] < prices[0.0] * (1 + labour * (1.08**2 - 1))
+
+
+def test_a_district_without_firms_of_a_group_faces_the_groups_price_elsewhere(small_model):
+    firms = small_model.firms
+    t = firms.table
+    saved_alive, saved_price = t.alive.copy(), t.price.copy()
+    try:
+        t.price[:] = np.where(t.group == 4, 1.3, t.price)  # the food crafts are dearer ...
+        t.alive[:] = t.alive & ~((t.group == 4) & (t.district == 0))  # ... and gone in one
+        prices = firms.price_index(len(small_model.region.districts), 7)
+        assert prices[0, 4] == pytest.approx(1.3)  # not the base level 1.0
+        assert prices[1, 4] == pytest.approx(1.3)
+    finally:
+        t.alive[:], t.price[:] = saved_alive, saved_price

@@ -227,15 +227,27 @@ class CraftFirms:
         t.price[:] = np.where(t.alive, adjust_price(t.price, target, rule.adjustment), t.price)
 
     def price_index(self, n_districts: int, n_groups: int) -> np.ndarray:
-        """``(D, G)`` capacity-weighted mean price of the open firms (1.0 where none is open)."""
+        """``(D, G)`` capacity-weighted mean price of the open firms per district and group."""
         t = self.table
         key = t.district.astype(np.intp) * n_groups + t.group
         weight = np.where(t.alive, self.capacity() / np.where(t.alive, t.price, 1.0), 0.0)
         size = n_districts * n_groups
         total = np.bincount(key, weight, minlength=size)
         priced = np.bincount(key, weight * t.price, minlength=size)
-        mean = np.divide(priced, total, out=np.ones(size), where=total > 0)
-        return mean.reshape(n_districts, n_groups)
+        mean = np.divide(priced, total, out=np.zeros(size), where=total > 0).reshape(
+            n_districts, n_groups
+        )
+        # a district without open firms of a group faces the group's price elsewhere (1.0 if
+        # the group has no open firm at all)
+        total = total.reshape(n_districts, n_groups)
+        group_total = total.sum(axis=0)
+        group_mean = np.divide(
+            priced.reshape(n_districts, n_groups).sum(axis=0),
+            group_total,
+            out=np.ones(n_groups),
+            where=group_total > 0,
+        )
+        return np.where(total > 0, mean, group_mean[None, :])
 
     # ---- workforce: the writers the hiring and training decisions call ---------------------
     def change_staff(self, hired: np.ndarray, shed: np.ndarray, leavers: np.ndarray) -> None:
