@@ -145,3 +145,34 @@ def test_study_outputs_and_compare_carry_the_projection_range(tiny_sweep, tmp_pa
     assert (bands["n_runs"] == 1).all() and len(bands) == 8  # 4 quarters, two arms
     assert main([str(tiny_sweep), "--bands", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "bands.csv").is_file() and (tmp_path / "bands.png").stat().st_size > 1000
+
+
+def test_compare_view_projection_figure_draws_arm_and_baseline_bands():
+    from sim.ui.bands_view import arms_to_draw, projection_figure
+
+    rows = []
+    for scenario, intervention, level in (
+        ("baseline", "rural_hubs", 2.0),
+        ("baseline", "none", 1.0),
+    ):
+        for q in ("2025Q1", "2025Q2", "2025Q3"):
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "intervention": intervention,
+                    "quarter": q,
+                    "n_runs": 3,
+                    "employees_p05": level - 0.5,
+                    "employees_p50": level,
+                    "employees_p95": level + 0.5,
+                }
+            )
+    bands = pd.DataFrame(rows)
+    arms = arms_to_draw("intervention", "rural_hubs", "none", "baseline")
+    assert arms == [("baseline", "rural_hubs"), ("baseline", "none")]
+    assert arms_to_draw("scenario", "early_exit", "baseline", "none")[1] == ("baseline", "none")
+    ax = projection_figure(bands, "employees", arms).axes[0]
+    medians = [line.get_ydata().tolist() for line in ax.get_lines()]
+    assert medians == [[2.0, 2.0, 2.0], [1.0, 1.0, 1.0]]
+    assert len(ax.collections) == 2  # one band per arm
+    assert "n=3" in ax.get_legend_handles_labels()[1][0]

@@ -29,6 +29,7 @@ from omegaconf import OmegaConf
 from sim.config import RegionConfig
 from sim.store import ResultsError, finished_runs, list_sweeps, read_manifest
 from sim.ui import charts
+from sim.ui.bands_view import ProjectionRanges
 from sim.ui.live import Chart
 from sim.vocabulary import SETTLEMENT_TYPES
 
@@ -319,6 +320,9 @@ def ComparisonResult(sweep_dir: Path, comparison):
                 ),
                 [*key, time_metric],
                 classes=["sim-compare-time"],
+            )
+            ProjectionRanges(
+                sweep_dir, c.meta["key"], arm, c.baseline_label.split("=", 1)[1], context, _cached
             )
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
         with solara.Column(style={"min-width": "480px", "flex": "1"}):
