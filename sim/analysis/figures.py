@@ -21,6 +21,7 @@ from matplotlib.colors import LogNorm, TwoSlopeNorm  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from sim.analysis.boundaries import choropleth_panel, draw_districts, map_axes  # noqa: E402
 from sim.atomic import write_with  # noqa: E402
 from sim.vocabulary import quarter_to_year  # noqa: E402
 
@@ -126,15 +127,29 @@ def _log_scatter(
         norm=LogNorm(vmin=max(v.min(), 1.0), vmax=max(v.max(), 10.0)),
         edgecolor="0.4",
         linewidth=0.3,
+        zorder=2,
     )
 
 
+def _district_totals(places: pd.DataFrame, value: str) -> pd.Series | None:
+    """Sum of a place value per district (the choropleth under the places), if known."""
+    if "district_id" not in places:
+        return None
+    return places.groupby("district_id")[value].sum()
+
+
 def place_map(places: pd.DataFrame, title: str, caption: str, path: Path) -> Path:
-    """Two lon/lat scatter maps of the places: unmet demand (focal points), value-added change."""
-    fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
+    """Maps of the places over the district boundaries: unmet demand (focal points), value-added
+    change, and the value-added change summed per district (choropleth, places on top)."""
+    totals = _district_totals(places, "value_added_change_eur")
+    fig, axes = plt.subplots(
+        1, 2 + (totals is not None), figsize=(6 * (2 + (totals is not None)), 5.2)
+    )
     size = 8 + 120 * np.sqrt(places["population"] / places["population"].max())
+    for ax in axes[:2]:
+        draw_districts(ax, _district_ids(places))
     sc = _log_scatter(axes[0], places, places["unmet_demand_eur"], size)
-    fig.colorbar(sc, ax=axes[0], label="unmet demand [EUR/year]")
+    fig.colorbar(sc, ax=axes[0], label="unmet demand [EUR/year]", shrink=0.85)
     axes[0].set_title("demand focal points: unmet demand", fontsize=9)
     change = places["value_added_change_eur"]
     bound = float(np.nanmax(np.abs(change))) or 1.0
@@ -147,34 +162,55 @@ def place_map(places: pd.DataFrame, title: str, caption: str, path: Path) -> Pat
         norm=TwoSlopeNorm(vcenter=0.0, vmin=-bound, vmax=bound),
         edgecolor="0.4",
         linewidth=0.3,
+        zorder=2,
     )
-    fig.colorbar(sc, ax=axes[1], label="value added change [EUR/year]")
+    fig.colorbar(sc, ax=axes[1], label="value added change [EUR/year]", shrink=0.85)
     axes[1].set_title("value added: arm - baseline", fontsize=9)
-    for ax in axes:
-        ax.set_xlabel("longitude [deg E]", fontsize=8)
-        ax.set_ylabel("latitude [deg N]", fontsize=8)
-        ax.set_aspect(1 / np.cos(np.deg2rad(places["lat"].mean())))
-        ax.tick_params(labelsize=7)
+    if totals is not None:
+        label = "value added change, sum of places [EUR/year]"
+        choropleth_panel(axes[2], totals, label, places, diverging=True)
+        axes[2].set_title("value added: arm - baseline, per district", fontsize=9)
+    lat = float(places["lat"].mean())
+    for ax in axes[:2]:
+        map_axes(ax, lat)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return save(fig, path, caption)
 
 
+def _district_ids(places: pd.DataFrame) -> list[str] | None:
+    """The districts the places lie in (the modelled region), or all when not known."""
+    return sorted(places["district_id"].unique()) if "district_id" in places else None
+
+
 def level_map(
-    places: pd.DataFrame, value: str, label: str, title: str, caption: str, path: Path
+    places: pd.DataFrame,
+    value: str,
+    label: str,
+    title: str,
+    caption: str,
+    path: Path,
+    choropleth: bool = True,
 ) -> Path:
-    """One lon/lat scatter map of a non-negative place value (log colour scale)."""
-    fig, ax = plt.subplots(figsize=(6.5, 5.2))
+    """A map of a non-negative place value (log colour scale) over the district boundaries,
+    and (``choropleth``) beside it the value summed per district with the places on top."""
+    totals = _district_totals(places, value) if choropleth else None
+    n = 1 + (totals is not None)
+    fig, axes = plt.subplots(1, n, figsize=(6.5 * n, 5.2), squeeze=False)
+    ax = axes[0, 0]
     size = 8 + 120 * np.sqrt(places["population"] / places["population"].max())
+    draw_districts(ax, _district_ids(places))
     sc = _log_scatter(ax, places, places[value], size)
-    fig.colorbar(sc, ax=ax, label=label)
+    fig.colorbar(sc, ax=ax, label=label, shrink=0.85)
     top = places.nlargest(8, value)
     for r in top.itertuples():
         ax.annotate(r.name, (r.lon, r.lat), fontsize=6, xytext=(3, 3), textcoords="offset points")
-    ax.set_xlabel("longitude [deg E]", fontsize=8)
-    ax.set_ylabel("latitude [deg N]", fontsize=8)
-    ax.set_aspect(1 / np.cos(np.deg2rad(places["lat"].mean())))
-    ax.set_title(title, fontsize=10)
+    map_axes(ax, float(places["lat"].mean()))
+    ax.set_title("per place", fontsize=9)
+    if totals is not None:
+        choropleth_panel(axes[0, 1], totals, f"{label}, sum of places", places)
+        axes[0, 1].set_title("per district", fontsize=9)
+    fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return save(fig, path, caption)
 
