@@ -61,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also the projection range over each arm's runs (5-95 %%, median): bands.csv/.png",
     )
+    parser.add_argument(
+        "--gis",
+        action="store_true",
+        help="also the GIS export (GeoJSON per arm and year) to OUT/gis",
+    )
     args = parser.parse_args(argv)
     out = Path(args.out) if args.out else Path(args.sweep_dir) / "_report" / "comparison"
     try:
@@ -72,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         written = comparison.write(out, figures=not args.no_figures)
         if args.bands:
             written.update(write_bands(args.sweep_dir, out, figures=not args.no_figures))
+        if args.gis:
+            from sim.analysis.gis import export_sweep
+
+            written.update(export_sweep(args.sweep_dir, out / "gis"))
     except ResultsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
