@@ -182,16 +182,19 @@ def pattern_checks(districts: pd.DataFrame, year: int = PATTERN_YEAR) -> list[Ch
     return out
 
 
+def chamber_rows(groups: pd.DataFrame, chamber: str) -> pd.DataFrame:
+    """The rows of ``groups`` in a chamber's districts (``districts.csv``)."""
+    data = load_districts()
+    return groups[groups["district_id"].isin(data.loc[data["chamber"] == chamber, "district_id"])]
+
+
 def _first_years(
     groups: pd.DataFrame, chamber: str, columns: list[str]
 ) -> tuple[pd.Series, pd.Series, int] | None:
     """``columns`` summed over a chamber's districts (``districts.csv``) in the first recorded
     quarter and ``n`` quarters later (at most five years): (first, last, n); None when the run
     is shorter than a year or models none of the chamber's districts."""
-    data = load_districts()
-    ids = data.loc[data["chamber"] == chamber, "district_id"]
-    g = groups[groups["district_id"].isin(ids)]
-    per_q = g.groupby("quarter", observed=True)[columns].sum()
+    per_q = chamber_rows(groups, chamber).groupby("quarter", observed=True)[columns].sum()
     quarters = sorted(per_q.index)
     n = min(len(quarters) - 1, 20)
     if n < 4:

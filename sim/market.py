@@ -211,7 +211,7 @@ class Market:
         """Balance the place factors so that base-year ``demand`` (place x group) buys each
         place's base output (:func:`balance_attractiveness`)."""
         t = firms.table
-        normal = firms.capacity() / (1.0 + firms.params.capacity_slack + t.capacity_bonus)
+        normal = firms.normal_output()  # prices are 1.0 in the base year
         n_places = demand.shape[0]
         for gi in range(demand.shape[1]):
             rows = np.flatnonzero(t.alive & (t.group == gi))

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from sim.costs import cost_weights, hindcast
-from sim.datasets import load_districts, load_trade_groups, read_csv
-from sim.demography_checks import Check
+from sim.datasets import load_trade_groups, read_csv
+from sim.demography_checks import Check, chamber_rows
 from sim.market import order_backlog_weeks
 
 EVIDENCE = ["topic", "area", "year", "measure", "value"]
@@ -42,8 +42,7 @@ def backlog_scale_weeks(data: pd.DataFrame | None = None) -> float:
 
 
 def _chamber_rows(groups: pd.DataFrame, chamber: str, first_quarters: int) -> pd.DataFrame:
-    d = load_districts()
-    g = groups[groups["district_id"].isin(d.loc[d["chamber"] == chamber, "district_id"])]
+    g = chamber_rows(groups, chamber)
     return g[g["quarter"].isin(sorted(g["quarter"].unique())[:first_quarters])]
 
 

@@ -148,6 +148,12 @@ class CraftFirms:
         slack = 1.0 + fp.capacity_slack + t.capacity_bonus
         return np.where(t.alive, persons * effective * slack * t.price, 0.0)
 
+    def normal_output(self) -> np.ndarray:
+        """Turnover at base-year prices at the firm's normal load: its capacity without the
+        headroom (``model.firm.capacity_slack``) and a hub's bonus (0 for closed firms)."""
+        t, fp = self.table, self.params
+        return self.capacity() / t.price / (1.0 + fp.capacity_slack + t.capacity_bonus)
+
     def base_output_by_group(self, n_groups: int) -> np.ndarray:
         """Output of all firms per trade group at base prices, without slack (EUR/quarter)."""
         t, fp = self.table, self.params
@@ -181,8 +187,9 @@ class CraftFirms:
         # inputs at base-year prices: the variable part follows the real output, the fixed part
         # (rent, vehicles, insurance) the firm's normal load; equal to input_share x output there
         fixed = np.minimum(fp.fixed_cost_share, input_share)
-        normal = self.capacity() / t.price / (1.0 + fp.capacity_slack + t.capacity_bonus)
-        inputs_base = volume * (input_share - fixed) + np.where(t.alive, fixed * normal, 0.0)
+        inputs_base = volume * (input_share - fixed) + np.where(
+            t.alive, fixed * self.normal_output(), 0.0
+        )
         inputs = inputs_base * input_index
         value_added = revenue - inputs
         # closed firms keep their last staff in the table: they pay no wages
