@@ -30,6 +30,7 @@ from sim.config import ConfigError, load_config
 from sim.datasets import DataError
 from sim.interventions import lever_classes
 from sim.model import RegionModel
+from sim.store.runs import code_version
 from sim.validation import hindcast
 from sim.validation.report import summary_line, write_report
 
@@ -130,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{min(cfg.end, '2040Q4')}; hindcast {hindcast.START}-{hindcast.END} from the "
         f"end-{hindcast.START_YEAR} state (sim/validation/hindcast.py)."
         + (" QUICK MODE: a smoke test, not a validation." if args.quick else "")
+    )
+    # the annex quotes the commit behind every number, the validation report's included
+    code = code_version()
+    header += f" Code {code['git_commit'][:12]}" + (
+        " (with uncommitted changes)." if code["git_dirty"] else "."
     )
     files = write_report(args.out, table, paths, header)
     failed = table[(table["use"] == "validate") & (table["verdict"] == "FAIL")]
