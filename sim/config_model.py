@@ -65,6 +65,18 @@ class FirmParams:
     # employees of a closing firm who look for work in the crafts again (the rest leave them)
     closed_firm_staff_stay_in_crafts: float = 0.5
     innovation_productivity_gain: float = 0.2  # productivity at innovation 1 vs 0
+    # base-year firm sizes: persons = 1 + floor(exp(mu + sigma z)), a discretised lognormal
+    # whose mean per district and trade group is the data's (sim.agents.firm_lifecycle); sigma
+    # is fitted [F] to 46 % of persons in firms of 20+ persons (Thueringen 2016, TLS [S])
+    firm_size_sigma: float = 1.5
+    firm_size_cap: int = 250  # persons; the EU's large-enterprise threshold [E]
+    # a start-up is its founder plus one employee with this chance; gap entry's typical
+    # start-up has 1 + this persons [E]
+    startup_employee_probability: float = 0.5
+    # innovation of base-year firms and start-ups ~ Beta(a, b): mean 2 / 7 = 0.29 [E]
+    innovation_beta_a: float = 2.0
+    innovation_beta_b: float = 5.0
+    small_firm_max_persons: int = 4  # "small" in small_firm_closure_penalty: <= this [E]
 
 
 @dataclass

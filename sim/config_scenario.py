@@ -30,6 +30,11 @@ class CoalExitConfig:
     reemployment_rate_per_quarter: float = 0.08
     reemployment_income_ratio: float = 0.75  # lignite wages are well above the regional average
     orders_craft_share: float = 0.25  # craft firms' share of a site's regional orders [E]
+    # the sites' craft orders by trade group: Kfz this share, the rest in equal parts Bauhaupt,
+    # Ausbau and gewerblicher Bedarf (construction and plant maintenance dominate) [E]
+    orders_kfz_share: float = 0.1
+    # household heads within this many years of the retirement age take no new coal job [E]
+    hire_min_years_to_retirement: float = 5.0
 
 
 @dataclass
@@ -53,6 +58,8 @@ class StructuralFundsConfig:
     scale: float = 1.0
     payout_lag_years: float = 4.0  # commitment to payout; fits 5.5 % paid by end 2024 [D]
     payout_end_year: int = 2042  # payouts after this year lapse (2038 + the lag) [E]
+    # funded projects' craft work in Bauhaupt (mainly construction); the rest is Ausbau [E]
+    bauhaupt_share_of_craft_work: float = 0.6
 
 
 @dataclass

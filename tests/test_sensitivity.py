@@ -94,3 +94,41 @@ def test_tiny_design_runs_through_the_launcher_and_is_analysed(tmp_path):
     assert (report / "morris_employment.png").is_file()
     assert "morris stage" in (report / "summary_morris.md").read_text()
     assert main([*argv, "--no-run"]) == 0
+
+
+# the behaviour literals made parameters in issue 14 (item 2): the design varies them too
+FORMER_LITERALS = (
+    "model.firm.firm_size_sigma",
+    "model.firm.firm_size_cap",
+    "model.firm.startup_employee_probability",
+    "model.firm.innovation_beta_a",
+    "model.firm.innovation_beta_b",
+    "model.firm.small_firm_max_persons",
+)
+
+
+def test_the_design_takes_every_range_from_the_table_the_former_literals_included():
+    import argparse
+
+    from experiments.sensitivity import stage_inputs
+    from sim.interventions import lever_classes
+
+    ranges = read_ranges()
+    args = argparse.Namespace(stage="morris", keys="", top=8)
+    everything = stage_inputs(args, tuple(lever_classes()), report=None)
+    assert [r.key for r in everything] == list(ranges)  # no range is left out
+    plain = {r.key for r in stage_inputs(args, (), report=None)}
+    assert set(FORMER_LITERALS) <= plain
+    hubs = {r.key for r in stage_inputs(args, ("rural_hubs",), report=None)}
+    assert "intervention.rural_hubs.user_memory_quarters" in hubs - plain
+
+
+def test_a_point_of_the_former_literals_sets_them_in_the_config():
+    inputs = uncertain_inputs(read_ranges(), keys=FORMER_LITERALS)
+    design = make_design("morris", inputs, 1, seed=5)
+    values = design.values()
+    point = {key: values[key].iloc[1].item() for key in values}  # ints stay ints
+    cfg = load_config(["region=small", *overrides(point)])
+    for key, value in point.items():
+        assert OmegaConf.select(cfg, key) == value
+    assert isinstance(OmegaConf.select(cfg, "model.firm.firm_size_cap"), int)

@@ -62,9 +62,10 @@ class CraftFirm(mesa.Agent):
         """Chances of each successor route when the owner retires (the rest is closure).
 
         Base shares from the chambers' surveys (``fp``: the firm parameters); small firms
-        (<= 4 persons) and rural firms close more often (the penalty is added to the closure
-        share); a solo firm has no employee to take over; a firm with a live tie to its chamber
-        finds external buyers more often through the chamber's succession exchange.
+        (<= ``fp.small_firm_max_persons`` persons) and rural firms close more often (the penalty
+        is added to the closure share); a solo firm has no employee to take over; a firm with a
+        live tie to its chamber finds external buyers more often through the chamber's
+        succession exchange.
         """
         base = {
             "family": fp.succession_family,
@@ -72,7 +73,8 @@ class CraftFirm(mesa.Agent):
             "external": fp.succession_external,
         }
         total = sum(base.values())
-        penalty = fp.small_firm_closure_penalty * (self.staff <= 4) + fp.rural_closure_penalty * (
+        small = self.staff <= fp.small_firm_max_persons
+        penalty = fp.small_firm_closure_penalty * small + fp.rural_closure_penalty * (
             self.settlement == RURAL
         )
         scale = max(0.0, 1.0 - penalty / total) if total > 0 else 0.0

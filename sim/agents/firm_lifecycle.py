@@ -42,18 +42,23 @@ def stratified_uniform(rng: np.random.Generator, n: int) -> np.ndarray:
 
 # base-year firm sizes: persons (staff incl. the owner) = 1 + floor(exp(mu + sigma z)), a
 # discretised lognormal whose mean per trade group is the district's persons per firm. The shape
-# is fitted [F] so that the firms comparable to the Handwerkszaehlung (the largest HWZ/register
-# share of each state's firms, sim.structure_checks) hold 46 % of their persons in firms of 20+
-# persons, as in Thueringen 2016 (TLS [S]); a geometric size (shape of the earlier model) gave
-# 17 %. Sizes are capped at 250 persons (the large-enterprise threshold) [literal].
+# (model.firm.firm_size_sigma) is fitted [F] so that the firms comparable to the
+# Handwerkszaehlung (the largest HWZ/register share of each state's firms, sim.structure_checks)
+# hold 46 % of their persons in firms of 20+ persons, as in Thueringen 2016 (TLS [S]); a
+# geometric size (shape of the earlier model) gave 17 %. Sizes are capped at
+# model.firm.firm_size_cap persons. The two names below only repeat the config's defaults for
+# checks and tests that size firms without a config (tests/test_parameter_literals.py keeps
+# them equal); the model reads the config.
 FIRM_SIZE_SIGMA = 1.5
 FIRM_SIZE_CAP = 250
 
 
-def lognormal_sizes(mean: np.ndarray, group: np.ndarray, u: np.ndarray, sigma: float) -> np.ndarray:
-    """Persons per firm >= 1 from uniforms ``u``, with the mean ``mean`` (per firm, constant
-    within a group) met per group: the location of the lognormal is solved on the drawn sample,
-    so a district's persons are reproduced up to rounding."""
+def lognormal_sizes(
+    mean: np.ndarray, group: np.ndarray, u: np.ndarray, sigma: float, cap: int = FIRM_SIZE_CAP
+) -> np.ndarray:
+    """Persons per firm >= 1 (at most ``cap``) from uniforms ``u``, with the mean ``mean`` (per
+    firm, constant within a group) met per group: the location of the lognormal is solved on
+    the drawn sample, so a district's persons are reproduced up to rounding."""
     z = norm.ppf(np.clip(u, 1e-12, 1 - 1e-12))
     sizes = np.ones(len(u), dtype=np.int64)
     for g in np.unique(group):
@@ -63,7 +68,7 @@ def lognormal_sizes(mean: np.ndarray, group: np.ndarray, u: np.ndarray, sigma: f
             continue
 
         def draw(mu: float, zz=z[idx]) -> np.ndarray:
-            return np.minimum(1 + np.floor(np.exp(mu + sigma * zz)), FIRM_SIZE_CAP)
+            return np.minimum(1 + np.floor(np.exp(mu + sigma * zz)), cap)
 
         mu = brentq(lambda m, d=draw, t=target: d(m).mean() - t, -30.0, 30.0, xtol=1e-6)
         sizes[idx] = draw(mu).astype(np.int64)
@@ -138,7 +143,11 @@ class FirmLifecycle:
             place = rng.choice(in_d, size=len(group), p=w / w.sum())
             mean_staff = float(row["persons_per_firm"]) * rel_norm[group]
             staff = lognormal_sizes(
-                mean_staff, group, stratified_uniform(rng, len(group)), FIRM_SIZE_SIGMA
+                mean_staff,
+                group,
+                stratified_uniform(rng, len(group)),
+                fp.firm_size_sigma,
+                fp.firm_size_cap,
             ).astype(int)
             # owner ages from the chamber's skew-normal (60+, 65+ and mean, sim.owner_ages)
             age = base_ages(owner_age_fits[row["chamber"]], stratified_uniform(rng, len(group)))
@@ -158,7 +167,7 @@ class FirmLifecycle:
         retire = exit_age_above(
             c["owner_age"], rng.random(n), fp.retirement_age_mean, fp.retirement_age_sd
         )
-        innovation = rng.beta(2.0, 5.0, n)
+        innovation = rng.beta(fp.innovation_beta_a, fp.innovation_beta_b, n)
         sigma = fp.productivity_dispersion
         base = self.firms.group_productivity(c["district"], c["group"]) * np.exp(
             sigma * rng.standard_normal(n) - sigma**2 / 2
@@ -258,8 +267,11 @@ class FirmLifecycle:
         place_grid = np.repeat(np.arange(n_places), n_groups).reshape(unmet.shape)
         group_grid = np.tile(np.arange(n_groups), n_places).reshape(unmet.shape)
         place_district = self.place_district[place_grid]
-        # a start-up of 1.5 persons on average: its quarterly output at the place's productivity
-        typical = 1.5 * self.firms.group_productivity(place_district, group_grid)
+        # a start-up of 1 + startup_employee_probability persons on average: its quarterly
+        # output at the place's productivity
+        typical = (1 + fp.startup_employee_probability) * self.firms.group_productivity(
+            place_district, group_grid
+        )
         gap = (unmet > fp.startup_unmet_share * typical) & (u < fp.startup_probability)
         for d in range(len(pool_left)):
             in_d = np.flatnonzero((gap & (place_district == d)).ravel())
@@ -297,10 +309,10 @@ class FirmLifecycle:
             return np.array([], dtype=int)
         n = len(place)
         r2 = self.streams.for_quarter("startup_traits", q)
-        staff = 1 + r2.binomial(1, 0.5, n)
+        staff = 1 + r2.binomial(1, fp.startup_employee_probability, n)
         age = np.clip(r2.normal(fp.founder_age_mean, fp.founder_age_sd, n), 20.0, 60.0)
         retire = exit_age_above(age, r2.random(n), fp.retirement_age_mean, fp.retirement_age_sd)
-        innovation = r2.beta(2.0, 5.0, n)
+        innovation = r2.beta(fp.innovation_beta_a, fp.innovation_beta_b, n)
         base = self.firms.group_productivity(self.place_district[place], group)
         return self.firms.found(
             place, group, staff, np.zeros(n, dtype=int), age, retire, innovation, base, founded=q

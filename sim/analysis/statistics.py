@@ -105,10 +105,15 @@ def ratio_interval(
 def seed_means(
     per_run: pd.DataFrame, by: list[str], metrics: list[str], level: float = LEVEL
 ) -> pd.DataFrame:
-    """Mean over seeds with its t-interval, per ``by`` group.
+    """Mean over a group's runs with its t-interval, per ``by`` group.
+
+    ``n`` is the number of runs in the group with a value (the rows the mean and the sd are
+    taken over), not the number of distinct seeds: in a parameter sweep at one seed each sample
+    is a run of its own, and the interval is that of the ensemble's mean. It narrows as runs
+    are added; the spread of the projection is ``sim.analysis.bands``' percentile range.
 
     Args:
-        per_run: One row per run and ``by`` group, with a ``seed`` column and the metrics.
+        per_run: One row per run and ``by`` group, with the metrics (e.g. a ``seed`` column).
         by: Grouping columns (e.g. scenario, intervention, district_id, year).
         metrics: Metric columns to average.
         level: Confidence level.
@@ -119,9 +124,9 @@ def seed_means(
     grouped = per_run.groupby(by)
     out = grouped[metrics].mean()
     sd = grouped[metrics].std(ddof=1)
-    n = grouped["seed"].nunique()
+    n = grouped[metrics].count()  # runs with a value, per metric (NaN rows do not count)
     for m in metrics:
-        lo, hi = t_interval(out[m], sd[m], n, level)
+        lo, hi = t_interval(out[m], sd[m], n[m], level)
         out[f"{m}_ci_low"], out[f"{m}_ci_high"] = lo, hi
     cols = [c for m in metrics for c in (m, f"{m}_ci_low", f"{m}_ci_high")]
     return out[cols].reset_index()

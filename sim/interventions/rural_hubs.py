@@ -24,7 +24,6 @@ from sim.interventions.base import Lever, LeverParams
 from sim.vocabulary import RURAL, SETTLEMENT_TYPES, TOWN
 
 SERVED = (TOWN, RURAL)  # settlement types whose firms a rural hub may serve
-USER_MEMORY_QUARTERS = 8  # a firm uses the hub for two years after its last advice (literal)
 
 
 @dataclass
@@ -37,6 +36,8 @@ class RuralHubsParams(LeverParams):
     advisors_per_hub: float = 1.0  # a hub manager who advises and brokers links [E]
     innovation_gain_per_quarter: float = 0.01  # users learn from the demonstrators [E]
     cooperation_capacity_gain: float = 0.03  # users' extra output from the workshop [E]
+    # a firm uses the hub (workshop, demonstrators) for this long after its last advice [E]
+    user_memory_quarters: int = 8
 
 
 @register_lever
@@ -125,11 +126,11 @@ class RuralHubs(Lever):
         self.hub_places = np.array([], dtype=int)
 
     def users(self, quarter: int) -> np.ndarray:
-        """Live firm rows advised by a hub within the last ``USER_MEMORY_QUARTERS``."""
+        """Live firm rows advised by a hub within the last ``user_memory_quarters``."""
         t = self.ctx.firms.table
         recent = np.zeros(len(t), dtype=bool)
         n = min(len(self.last_use), len(t))
-        recent[:n] = quarter - self.last_use[:n] < USER_MEMORY_QUARTERS
+        recent[:n] = quarter - self.last_use[:n] < self.params.user_memory_quarters
         return np.flatnonzero(recent & t.alive)
 
     def start_quarter(self, quarter: int) -> None:

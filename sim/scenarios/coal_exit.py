@@ -32,15 +32,21 @@ from sim.vocabulary import parse_quarter
 
 # EUR a year of orders each site places with firms in the region (sim/data/SOURCES_coal.md)
 ORDERS = "model_regional_orders_eur"
-# the sites' craft orders by trade group (share of their craft spending) [E]: construction and
-# plant maintenance dominate; see docs/ODD.md
-COAL_DEMAND_MIX = {"bauhaupt": 0.3, "ausbau": 0.3, "gewerblicher_bedarf": 0.3, "kfz": 0.1}
+
+
+def orders_mix(kfz_share: float) -> dict[str, float]:
+    """The sites' craft orders by trade group (share of their craft spending) [E]: Kfz
+    ``kfz_share``, the rest in equal parts to construction (Bauhaupt, Ausbau) and plant
+    maintenance (gewerblicher Bedarf), which dominate."""
+    rest = (1.0 - kfz_share) / 3
+    return {"bauhaupt": rest, "ausbau": rest, "gewerblicher_bedarf": rest, "kfz": kfz_share}
 
 
 class CoalExit(ScenarioProcess):
     """Args: cfg: ``scenario.coal_exit``; households: whose heads hold and lose the jobs;
     region: the places; streams: the run's random streams; start_quarter: the first quarter;
-    retirement_age: heads within 5 years of it get no new coal job."""
+    retirement_age: heads within ``cfg.hire_min_years_to_retirement`` of it get no new coal
+    job."""
 
     name = "coal_exit"
 
@@ -58,6 +64,7 @@ class CoalExit(ScenarioProcess):
         self.region = region
         self.streams = streams
         self.retirement_age = retirement_age
+        self.mix = orders_mix(cfg.orders_kfz_share)
         sites = load_coal_sites()
         if ORDERS not in sites.columns:
             raise DataError(f"coal_sites.csv lacks the column {ORDERS} (regional orders per site)")
@@ -120,7 +127,8 @@ class CoalExit(ScenarioProcess):
         """``Poisson(jobs / w)`` working households, drawn with probability proportional to
         ``place_pull`` of their place, take a ``kind`` job at ``site``."""
         t = self.households.table
-        eligible = (t.employment == OTHER) & (t.head_age < self.retirement_age - 5)
+        last_age = self.retirement_age - self.cfg.hire_min_years_to_retirement
+        eligible = (t.employment == OTHER) & (t.head_age < last_age)
         w = place_pull[t.place] * eligible
         n_agents = rng.poisson(jobs / self.households.agent_weight)
         if n_agents == 0 or w.sum() == 0:
@@ -133,13 +141,13 @@ class CoalExit(ScenarioProcess):
         """Craft demand of the open sites per trade group and place (EUR per quarter): the
         craft share of each site's regional orders, at the site's place."""
         n_places = self.region.n_places
-        out = {g: np.zeros(n_places) for g in COAL_DEMAND_MIX}
+        out = {g: np.zeros(n_places) for g in self.mix}
         orders = self.sites[ORDERS].to_numpy(float)
         for s, site in self.sites.iterrows():
             if self.closed[s]:
                 continue
             total = orders[s] * self.cfg.orders_craft_share / 4.0
-            for g, share in COAL_DEMAND_MIX.items():
+            for g, share in self.mix.items():
                 out[g][site["place"]] += total * share
         return out
 

@@ -21,7 +21,6 @@ from sim.datasets import DATA_DIR, load_structural_funds, read_csv
 from sim.scenarios.base import ScenarioProcess
 from sim.vocabulary import parse_quarter
 
-FUNDS_MIX = {"bauhaupt": 0.6, "ausbau": 0.4}  # funded projects are mainly construction [E]
 PERIODS_FILE = "structural_funds_periods.csv"
 
 
@@ -88,4 +87,5 @@ class StructuralFunds(ScenarioProcess):
         """Craft demand from funded projects per trade group and place (EUR per quarter)."""
         district_total = self.paid(quarter) * self.cfg.craft_share_of_funds
         by_place = district_total[self.place_district] * self.place_share_in_district
-        return {g: by_place * share for g, share in FUNDS_MIX.items()}
+        bauhaupt = self.cfg.bauhaupt_share_of_craft_work  # the rest is Ausbau [E]
+        return {"bauhaupt": by_place * bauhaupt, "ausbau": by_place * (1.0 - bauhaupt)}
