@@ -42,7 +42,10 @@ FITTED = [
     ("apprentice intake rate per district", "apprentices (districts.csv): steady state"),
     ("productivity per group", "turnover_per_person_eur (crafts_by_state.csv): state mean"),
     ("persons per registered firm", "HWZ persons per registered firm (districts.csv)"),
-    ("firm size shape", "persons in firms of 20+ (Thueringen HWZ 2016), FIRM_SIZE_SIGMA"),
+    (
+        "firm size shape",
+        "persons in firms of 20+ (Thueringen HWZ 2016), model.firm.firm_size_sigma",
+    ),
     ("household spending shares on crafts", "private turnover = turnover x customer_private"),
     ("business and public demand", "turnover x customer_business / customer_public"),
     ("income scale", "model.household.income_eur_month (LWR 2022 [M])"),

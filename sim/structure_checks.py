@@ -105,7 +105,7 @@ def firm_size_checks(firms: pd.DataFrame) -> list[Check]:
             ),
             100 * p[p >= 20].sum() / p.sum(),
             3.0,
-            "fitted (sim.agents.firm_lifecycle.FIRM_SIZE_SIGMA, 0.1 steps); 3 points for " + shape,
+            "fitted (model.firm.firm_size_sigma, 0.1 steps); 3 points for " + shape,
             th,
             "fit",
         ),
