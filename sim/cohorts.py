@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 N_AGES = 101  # 0 .. 99 and 100+
+# girls among live births: about 105 boys are born per 100 girls, the usual ratio [E]
+FEMALE_SHARE_AT_BIRTH = 100.0 / 205.0
 
 
 def split_bands(
@@ -45,24 +47,34 @@ def life_expectancy(hazard: np.ndarray) -> float:
 
     The last age is open-ended: its remaining life is ``1 / hazard``.
     """
+    return float(life_expectancies(hazard))
+
+
+def life_expectancies(hazard: np.ndarray) -> np.ndarray:
+    """``life_expectancy`` of every table in ``hazard`` ``(..., A)`` at once."""
     survive = np.exp(-hazard)
-    alive = np.concatenate([[1.0], np.cumprod(survive)])  # at exact ages 0 .. A
-    person_years = (alive[:-1] + alive[1:]) / 2.0
-    person_years[-1] = alive[-2] / hazard[-1]
-    return float(person_years.sum())
+    ones = np.ones(hazard.shape[:-1] + (1,))
+    alive = np.concatenate([ones, np.cumprod(survive, axis=-1)], axis=-1)  # exact ages 0 .. A
+    person_years = (alive[..., :-1] + alive[..., 1:]) / 2.0
+    person_years[..., -1] = alive[..., -2] / hazard[..., -1]
+    return person_years.sum(axis=-1)
 
 
 def fit_gompertz_level(e0: float, slope: float, n_ages: int = N_AGES) -> float:
     """The Gompertz level whose life table has life expectancy ``e0`` (bisection, log scale)."""
-    ages = np.arange(n_ages)
-    lo, hi = 1e-7, 1e-1
+    return float(fit_gompertz_levels(np.asarray(e0), np.asarray(slope), n_ages))
+
+
+def fit_gompertz_levels(e0: np.ndarray, slope: np.ndarray, n_ages: int = N_AGES) -> np.ndarray:
+    """``fit_gompertz_level`` for arrays of ``e0`` and ``slope`` (broadcast), all at once."""
+    e0, slope = np.broadcast_arrays(np.asarray(e0, float), np.asarray(slope, float))
+    shape = np.exp(slope[..., None] * (np.arange(n_ages) + 0.5))
+    lo, hi = np.full(e0.shape, 1e-7), np.full(e0.shape, 1e-1)
     for _ in range(80):
         mid = np.sqrt(lo * hi)
-        if life_expectancy(gompertz_hazard(mid, slope, ages)) > e0:
-            lo = mid
-        else:
-            hi = mid
-    return float(np.sqrt(lo * hi))
+        longer = life_expectancies(mid[..., None] * shape) > e0
+        lo, hi = np.where(longer, mid, lo), np.where(longer, hi, mid)
+    return np.sqrt(lo * hi)
 
 
 def fertility_schedule(tfr: float, mean_age: float, sd: float, n_ages: int = N_AGES) -> np.ndarray:
@@ -90,12 +102,41 @@ def natural_change(
     survivors = persons * survival_q
     deaths = (persons - survivors).sum(axis=1)
     births = (persons * fertility_q).sum(axis=1) * female_share
-    moving = survivors / 4.0  # a quarter of each one-year cohort has its birthday
-    moving[:, -1] = 0.0  # the open age stays
+    return age_a_quarter(survivors, births), deaths, births
+
+
+def age_a_quarter(survivors: np.ndarray, births: np.ndarray) -> np.ndarray:
+    """A quarter of each one-year cohort has its birthday (ages are spread evenly within a
+    year); the open age stays; ``births`` ``(D,)`` enter at age 0."""
+    moving = survivors / 4.0
+    moving[:, -1] = 0.0
     out = survivors - moving
     out[:, 1:] += moving[:, :-1]
     out[:, 0] += births
-    return out, deaths, births
+    return out
+
+
+def natural_change_by_sex(
+    men: np.ndarray,
+    women: np.ndarray,
+    survival_men_q: np.ndarray,
+    survival_women_q: np.ndarray,
+    fertility_q: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One quarter of deaths, births and ageing with each sex's own life table.
+
+    Old age is mostly female and women die later, so one table for both sexes would kill too
+    many of the old. Births are the women's (``fertility_q`` per woman), ``FEMALE_SHARE_AT_BIRTH``
+    of them girls. All arrays ``(D, A)`` (or ``(A,)`` for the rates).
+
+    Returns:
+        (men, women after the quarter, deaths per district ``(D,)``, births ``(D,)``).
+    """
+    men_s, women_s = men * survival_men_q, women * survival_women_q
+    deaths = (men - men_s).sum(axis=1) + (women - women_s).sum(axis=1)
+    births = (women_s * fertility_q).sum(axis=1)
+    girls = births * FEMALE_SHARE_AT_BIRTH
+    return age_a_quarter(men_s, births - girls), age_a_quarter(women_s, girls), deaths, births
 
 
 def migrate(

@@ -112,7 +112,7 @@ def age_structure_checks(districts: pd.DataFrame) -> list[Check]:
                 model,
                 4.0,
                 "10 % of the value: the ratio depends on the projection's migration by age, "
-                "which the model replaces by two age profiles (young adults, families)",
+                "which the model replaces by age profiles (young adults, families, settlers)",
                 "8. RBP Sachsen-Anhalt via dubisthalle.de [S] (SRC_DUBISTHALLE_8RBP)",
                 "validate",
             )

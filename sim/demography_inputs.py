@@ -3,8 +3,9 @@
 Everything here is read from ``sim/data`` (sources in ``SOURCES_population.md`` and
 ``SOURCES_labour_owners.md``) and either taken as it is or derived by a stated method: base
 persons by single year of age per district, the states' life tables (Gompertz hazards fitted
-to life expectancy at birth and at 65), fertility by age, headship and labour-force
-participation by age.
+to each sex's life expectancy at birth and at 65, improving as the national projection
+assumes), the women among the persons, fertility by age, the age pattern of migration gains,
+headship and labour-force participation by age.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ import pandas as pd
 from sim.cohorts import (
     N_AGES,
     fertility_schedule,
-    fit_gompertz_level,
-    gompertz_hazard,
-    life_expectancy,
+    fit_gompertz_levels,
+    life_expectancies,
     split_bands,
 )
 from sim.datasets import (
@@ -34,6 +34,7 @@ from sim.population import (
     band_weights,
     family_profile,
     migration_profiles,
+    observed_gain_profile,
     young_adult_profile,
 )
 
@@ -76,57 +77,127 @@ def base_persons(districts: pd.DataFrame) -> tuple[np.ndarray, int]:
     return out, int(min(years))
 
 
+def base_women(districts: pd.DataFrame, persons: np.ndarray) -> np.ndarray:
+    """``(D, A)`` the women among ``persons``: each band's female share in
+    ``population_by_age.csv`` (its latest year) [D], applied to the band's single years."""
+    data = load_population_by_age()
+    out = np.zeros_like(persons)
+    for i, d in enumerate(districts["district_id"]):
+        rows = data[data["district_id"] == d]
+        rows = rows[rows["year"] == rows["year"].max()]
+        by_sex = {}
+        for sex in ("f", "total"):
+            r = rows[rows["sex"] == sex].sort_values("age_from")
+            if r.empty:
+                raise DataError(f"population_by_age.csv has no '{sex}' rows for {d!r}")
+            by_sex[sex] = split_bands(
+                r["age_from"].to_numpy(), r["age_to"].to_numpy(), r["persons"].to_numpy(float)
+            )
+        share = np.divide(
+            by_sex["f"], by_sex["total"], out=np.full(N_AGES, 0.5), where=by_sex["total"] > 0
+        )
+        out[i] = persons[i] * share
+    return out
+
+
 def _latest(rows: pd.DataFrame) -> pd.Series:
     """The row of the latest period ('2021/2023' counts as 2023)."""
     end = rows["period"].astype(str).map(lambda p: max(int(y) for y in re.findall(r"\d{4}", p)))
     return rows.loc[end.idxmax()]
 
 
-def life_table_hazards(districts: pd.DataFrame) -> tuple[np.ndarray, dict[str, tuple]]:
-    """``(D, A)`` annual death hazards: each state's Gompertz life table, both sexes.
-
-    Level and slope are fitted [D] so that the table has the state's life expectancy at birth
-    and, where the data give it, at 65 (the mean of men's and women's values: a population of
-    about equal numbers). Without e65 the slope is 0.095 a year [E], typical of German tables.
-    Returns the hazards and, per state, (e0, e65 target, slope, level, e65 of the fit).
+class LifeTables:
+    """Each state's life table by sex for any year: Gompertz hazards whose slope is fitted [D]
+    to the sex's latest life expectancy at 65 (0.095 a year [E] without one) and whose level
+    gives its life expectancy at birth, which rises from the table's middle year by the
+    national projection's moderate assumption (Destatis 15. kBV, L2: Germany's e0 from the
+    2019/2021 table to 2070, per year [D]) in every state [E].
     """
+
+    SEXES = ("m", "f")
+
+    def __init__(self, districts: pd.DataFrame) -> None:
+        vital = load_vital_rates()
+        self.states = state_of(districts)
+        self.gain = {sex: _gain_per_year(vital, sex) for sex in self.SEXES}
+        self.keys = [(s, sex) for s in sorted(set(self.states)) for sex in self.SEXES]
+        e0, middle, e65 = [], [], []
+        for state, sex in self.keys:
+            rows = vital[(vital["state"] == state) & (vital["sex"] == sex)]
+            e0_rows = rows[rows["measure"] == "life_expectancy_birth"]
+            if e0_rows.empty:
+                raise DataError(f"vital_rates.csv has no {sex} life_expectancy_birth for {state}")
+            latest = _latest(e0_rows)
+            e65_rows = rows[rows["measure"] == "life_expectancy_65"]
+            e0.append(float(latest["value"]))
+            middle.append(_middle_year(latest["period"]))
+            e65.append(float(_latest(e65_rows)["value"]) if len(e65_rows) else np.nan)
+        self.e0_base, self.middle = np.array(e0), np.array(middle)
+        self.slope = _slopes(self.e0_base, np.array(e65))
+        self._rows = {sex: [self.keys.index((s, sex)) for s in self.states] for sex in self.SEXES}
+        self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def e0(self, year: float) -> np.ndarray:
+        """Life expectancy at birth per (state, sex) of ``keys`` in ``year``."""
+        gain = np.array([self.gain[sex] for _, sex in self.keys])
+        return self.e0_base + gain * (year - self.middle)
+
+    def __call__(self, year: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(D, A)`` annual hazards of men and of women in ``year`` (the year's middle)."""
+        if year not in self._cache:
+            levels = fit_gompertz_levels(self.e0(year + 0.5), self.slope)
+            tables = levels[:, None] * np.exp(self.slope[:, None] * (AGES + 0.5))
+            self._cache[year] = (tables[self._rows["m"]], tables[self._rows["f"]])
+        return self._cache[year]
+
+
+def _slopes(e0: np.ndarray, e65: np.ndarray) -> np.ndarray:
+    """Per table, the Gompertz slope (0.07 .. 0.13) whose table, its level fitted to ``e0``,
+    has life expectancy ``e65`` at 65; 0.095 where ``e65`` is missing (nan)."""
+    grid = np.linspace(0.07, 0.13, 61)
+    levels = fit_gompertz_levels(e0[:, None], grid[None, :])
+    tables = levels[..., None] * np.exp(grid[None, :, None] * (AGES + 0.5))
+    error = np.abs(life_expectancies(tables[..., 65:]) - e65[:, None])
+    best = grid[np.argmin(np.nan_to_num(error, nan=0.0), axis=1)]
+    return np.where(np.isnan(e65), 0.095, best)
+
+
+def _middle_year(period: str) -> float:
+    """'2022/2024' -> 2023.5 (the middle of its three years); '2023' -> 2023.5."""
+    years = [int(y) for y in re.findall(r"\d{4}", str(period))]
+    return (min(years) + max(years) + 1) / 2.0
+
+
+def _gain_per_year(vital: pd.DataFrame, sex: str) -> float:
+    """Years of life expectancy at birth gained a year in Germany's projection: its 2070
+    assumption minus the base table's value, per year between their middle years."""
+    rows = vital[
+        (vital["state"] == "deutschland")
+        & (vital["measure"] == "life_expectancy_birth")
+        & (vital["sex"] == sex)
+    ]
+    base = rows[rows["variant"].astype(str) == "actual"]
+    target = rows[rows["variant"].astype(str) == "official_mid"]
+    if base.empty or target.empty:
+        return 0.0  # no projection assumption: the latest table is held
+    b, t = _latest(base), _latest(target)
+    years = _middle_year(t["period"]) - _middle_year(b["period"])
+    return (float(t["value"]) - float(b["value"])) / years
+
+
+def settler_profile() -> np.ndarray:
+    """``(A,)`` who moves into the districts: Sachsen-Anhalt's net migration gains by age
+    band (``net_migration_<from>_<to>`` rows of ``vital_rates.csv``) [S]."""
     vital = load_vital_rates()
-    fitted: dict[str, tuple] = {}
-    for state in sorted(set(state_of(districts))):
-        rows = vital[vital["state"] == state]
-        e0 = _both_sexes(rows, "life_expectancy_birth")
-        e65 = _both_sexes(rows, "life_expectancy_65")
-        if e0 is None:
-            raise DataError(f"vital_rates.csv has no life_expectancy_birth for {state}")
-        best = None
-        for slope in np.linspace(0.07, 0.13, 61) if e65 is not None else [0.095]:
-            level = fit_gompertz_level(e0, slope)
-            h = gompertz_hazard(level, slope, AGES)
-            got65 = _remaining_life(h, 65)
-            err = 0.0 if e65 is None else abs(got65 - e65)
-            if best is None or err < best[0]:
-                best = (err, slope, level, got65)
-        _, slope, level, got65 = best
-        fitted[state] = (e0, e65, slope, level, got65)
-    hazards = np.array(
-        [gompertz_hazard(fitted[s][3], fitted[s][2], AGES) for s in state_of(districts)]
+    bands = vital["measure"].str.extract(r"^net_migration_(\d+)_(\d+)$").dropna()
+    if bands.empty:
+        raise DataError("vital_rates.csv has no net_migration_<from>_<to> rows")
+    rows = vital.loc[bands.index]
+    return observed_gain_profile(
+        bands[0].astype(int).to_numpy(),
+        bands[1].astype(int).to_numpy(),
+        rows["value"].to_numpy(float),
     )
-    return hazards, fitted
-
-
-def _remaining_life(hazard: np.ndarray, age: int) -> float:
-    return life_expectancy(hazard[age:])
-
-
-def _both_sexes(rows: pd.DataFrame, measure: str) -> float | None:
-    """Mean of the latest men's and women's value (or the latest both-sexes value)."""
-    rows = rows[rows["measure"] == measure]
-    if rows.empty:
-        return None
-    sexes = {s: _latest(g)["value"] for s, g in rows.groupby("sex")}
-    if "m" in sexes and "f" in sexes:
-        return (float(sexes["m"]) + float(sexes["f"])) / 2.0
-    return float(next(iter(sexes.values())))
 
 
 class FertilityPath:
@@ -218,16 +289,26 @@ def build_population(districts: pd.DataFrame, cfg) -> tuple[Population, Fertilit
     Returns the population, its fertility path and the year-end of its age structure.
     """
     persons, year = base_persons(districts)
-    hazards, _ = life_table_hazards(districts)
+    tables = LifeTables(districts)
+    men, women = tables(year + 1)
     variant = getattr(cfg.variant, "value", cfg.variant)
     fertility = FertilityPath(districts, variant, cfg.fertility_mean_age, cfg.fertility_sd)
     gain, loss = migration_profiles(
         (districts["kind"] == "kreisfreie_stadt").to_numpy(),
         young_adult_profile(cfg.migration_peak_age, cfg.migration_peak_sd),
         family_profile(cfg.family_migration_parent_age, cfg.migration_peak_sd),
+        settler_profile(),
     )
     population = Population(
-        persons, hazards, fertility.at(year + 1), cfg.female_share_of_fertile_ages, gain, loss
+        persons,
+        (men + women) / 2.0,  # not used: each sex has its own table
+        fertility.at(year + 1),
+        0.5,  # the one-table fallback's share of women: not used, births come from the women
+        gain,
+        loss,
+        women=base_women(districts, persons),
+        life_tables=tables,
+        year=year + 1,
     )
     return population, fertility, year
 
@@ -238,6 +319,9 @@ def build_demography(districts: pd.DataFrame, cfg, households, region, streams, 
     from sim.scenarios.demography import Demography
 
     population, fertility, age_year = build_population(districts, cfg)
+    # a run that starts before the age structure's year (the hindcast) moves it from its start:
+    # the life tables' clock starts there too (later starts step from the data's year)
+    population.year = min(population.year, start_quarter / 4.0)
     demography = Demography(
         cfg,
         population,

@@ -83,3 +83,56 @@ def test_employees_have_ages_that_match_their_head_counts(to_2035):
     old_share = first["employees_55plus"] / counted
     assert np.corrcoef(old_share, first["retirements"] / counted)[0, 1] > 0
     assert (first["retirements"] < 0.1 * first["employees_55plus"]).all()
+
+
+def test_every_district_outside_leipzig_ages_on_its_official_path():
+    """The cohort table alone, all nine districts, 2025 -> 2035 (no agents: seconds): the
+    67+ share and the heads' mean age (persons x headship) rise outside Leipzig city, and the
+    working-age population falls faster than the total (the issue-12 failures were Altenburger
+    Land and Landkreis Leipzig, whose fitted in-migration made them younger)."""
+    from types import SimpleNamespace
+
+    from sim.config_scenario import DemographyConfig
+    from sim.datasets import load_districts
+    from sim.demography_inputs import HEAD_AGE_EDGES, build_population, headship_by_age, state_of
+    from sim.population import AGES
+    from sim.scenarios.demography import Demography
+
+    districts = load_districts()
+    cfg = DemographyConfig()
+    population, fertility, age_year = build_population(districts, cfg)
+    start = 2025 * 4
+    population.year = min(population.year, start / 4.0)
+    demography = Demography(
+        cfg,
+        population,
+        None,
+        SimpleNamespace(districts=districts),
+        None,
+        start,
+        np.array([headship_by_age(s) for s in state_of(districts)]),
+        districts["households"].to_numpy(float),
+        HEAD_AGE_EDGES,
+        age_year,
+        fertility,
+    )
+
+    def state():
+        heads = demography.head_age_weights()
+        groups = population.groups()
+        return (
+            groups["67_plus"] / population.total,
+            heads @ (AGES + 0.5) / heads.sum(axis=1),
+            groups["20_66"],
+            population.total.copy(),
+        )
+
+    before = state()
+    for q in range(start, start + 40):
+        population.set_fertility(fertility.at(q / 4.0))
+        population.step(demography.base_total * demography.index(q + 1))
+    after = state()
+    outside = (districts["district_id"] != "leipzig_city").to_numpy()
+    assert (after[0][outside] > before[0][outside] + 0.005).all()
+    assert (after[1][outside] > before[1][outside]).all(), after[1] - before[1]
+    assert (after[2] / before[2] < after[3] / before[3])[outside].all()
