@@ -53,7 +53,10 @@ FITTED = [
     ("headship scale per district", "households (districts.csv) / persons x headship_rates.csv"),
     ("net migration per district", "the official projection's total (demography.csv, variant)"),
     ("age structure at the start", "population_by_age.csv (31.12.2023) moved to 2025Q1"),
-    ("life tables per state", "life expectancy at birth and 65 (vital_rates.csv)"),
+    (
+        "life tables per state and sex",
+        "each sex's e0 and e65 (vital_rates.csv); e0 + 15. kBV L2 gain a year",
+    ),
     ("owner exit-age distribution", "handover age 63.6 [V], HWK Leipzig 65+/60-64 [S]"),
 ]
 

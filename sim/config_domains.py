@@ -113,7 +113,6 @@ DOMAINS: dict[str, Domain] = {
     "scenario.demography.family_migration_parent_age": AGE,
     "scenario.demography.fertility_mean_age": between(15, 49),
     "scenario.demography.fertility_sd": SPREAD,
-    "scenario.demography.female_share_of_fertile_ages": share(),
     "scenario.structural_funds.craft_share_of_funds": share(),
     "scenario.structural_funds.scale": between(0, 100),
     "scenario.structural_funds.payout_lag_years": between(0, 20),

@@ -45,10 +45,11 @@ class DemographyConfig:
     # the age pattern of net migration (a young-adult peak; sources: docs/parameter_sources.csv)
     migration_peak_age: float = 24.0  # young adults: into the cities, out of the districts
     migration_peak_sd: float = 5.0
-    family_migration_parent_age: float = 35.0  # families: out of the cities, into the districts
+    family_migration_parent_age: float = (
+        35.0  # families: out of the cities (the districts gain settlers of observed ages)
+    )
     fertility_mean_age: float = 31.0  # mean age of mothers at birth
     fertility_sd: float = 5.5  # spread of the fertility schedule, years
-    female_share_of_fertile_ages: float = 0.48  # women among persons aged 15-49
 
 
 @dataclass
