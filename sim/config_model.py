@@ -32,6 +32,12 @@ class FirmParams:
     staff_quit_per_year: float = 0.061
     # hires' ages: job mobility halves every this many years from age 20 [E]
     hire_age_halving_years: float = 15.0
+    # the age rules of sim.workforce.AgeRules [E]: mobility halves from this age; falls of
+    # participation count as retirements from this age; participation bands smoothed over
+    # this many years
+    hire_mobility_from_age: int = 20
+    retirement_from_age: int = 50
+    participation_smoothing_years: int = 5
     coal_job_losers_to_crafts: float = 0.2  # share of coal job losers who join the crafts [E]
     # owners' exit ages ~ N(mean, sd) truncated at 55 (sim.owner_ages): the mean fitted to
     # HWK Halle's owners 60+ (end 2022) still in office as owners 65+ in May 2025 (0.482

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.workforce import WorkforceAges, hire_age_profile
+from sim.workforce import AgeRules, WorkforceAges, hire_age_profile
 
 
 class LabourMarket:
@@ -45,9 +45,8 @@ class LabourMarket:
         self.params = params
         self.base_employees = base_employees
         self.base_labour_supply = supply_by_age.sum(axis=1)
-        self.workforce = WorkforceAges(
-            base_employees, supply_by_age, participation, params.hire_age_halving_years
-        )
+        self.age_rules = AgeRules.from_params(params)
+        self.workforce = WorkforceAges(base_employees, supply_by_age, participation, self.age_rules)
         workforce = self.workforce
         # per year: quits plus the base year's retirements as a share of its employees
         self.base_inflow_rate = params.staff_quit_per_year + 4.0 * np.divide(
@@ -92,9 +91,7 @@ class LabourMarket:
         """After hiring: leavers beyond the retirements quit, hires join (all ``(D,)``) at the
         ages of ``supply_by_age`` ``(D, A)`` weighted by job mobility."""
         self.workforce.quit(np.maximum(leavers - retired, 0.0))
-        self.workforce.hire(
-            hires, hire_age_profile(supply_by_age, self.params.hire_age_halving_years)
-        )
+        self.workforce.hire(hires, hire_age_profile(supply_by_age, self.age_rules))
 
     def completers(self, kept: np.ndarray, leaving: np.ndarray) -> None:
         """Completers their firm keeps join its staff; of those it does not keep, part stays

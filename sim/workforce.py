@@ -25,16 +25,38 @@ stays the owner of the head counts; this table holds their ages:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 COMPLETER_AGE = 20  # apprentices complete at 19-21 (three years from 16-18)
-MOBILITY_FROM_AGE = 20  # job mobility is highest up to this age and halves after it
 FIRST_WORKER_AGE = 18  # younger people in the crafts are apprentices, not employees
-RETIREMENT_FROM_AGE = 50  # falls of participation before this age are not retirements
-BAND_SMOOTHING_YEARS = 5  # participation comes in 5- to 10-year bands
 
 
-def smooth_bands(participation: np.ndarray, width: int = BAND_SMOOTHING_YEARS) -> np.ndarray:
+@dataclass(frozen=True)
+class AgeRules:
+    """The age conventions that move results (config ``model.firm``; ranges in
+    ``docs/parameter_ranges.csv``): job mobility is highest up to ``mobility_from_age`` and
+    halves every ``halving_years`` after; falls of participation before
+    ``retirement_from_age`` are job changes, not retirements; participation, which comes in
+    5- to 10-year bands, is smoothed over ``smoothing_years``."""
+
+    halving_years: float = 15.0
+    mobility_from_age: int = 20
+    retirement_from_age: int = 50
+    smoothing_years: int = 5
+
+    @classmethod
+    def from_params(cls, params) -> AgeRules:
+        return cls(
+            halving_years=params.hire_age_halving_years,
+            mobility_from_age=params.hire_mobility_from_age,
+            retirement_from_age=params.retirement_from_age,
+            smoothing_years=params.participation_smoothing_years,
+        )
+
+
+def smooth_bands(participation: np.ndarray, width: int) -> np.ndarray:
     """``(..., A)`` participation by single year from banded rates: a centred moving average
     over ``width`` years, so a band edge becomes a slope instead of a cliff."""
     p = np.asarray(participation, dtype=float)
@@ -46,30 +68,31 @@ def smooth_bands(participation: np.ndarray, width: int = BAND_SMOOTHING_YEARS) -
     return np.apply_along_axis(lambda row: np.convolve(row, kernel, mode="valid"), -1, padded)
 
 
-def retirement_hazard(participation: np.ndarray) -> np.ndarray:
+def retirement_hazard(participation: np.ndarray, rules: AgeRules = AgeRules()) -> np.ndarray:
     """``(..., A)`` share of those turning a+1 who leave the labour force at that birthday:
-    the fall of the (band-smoothed) participation from age a to a+1, from age 50 on."""
-    p = smooth_bands(participation)
+    the fall of the (band-smoothed) participation from age a to a+1, from
+    ``rules.retirement_from_age`` (50) on."""
+    p = smooth_bands(participation, rules.smoothing_years)
     nxt = np.concatenate([p[..., 1:], np.zeros(p.shape[:-1] + (1,))], axis=-1)
     out = np.divide(p - nxt, p, out=np.zeros_like(p), where=p > 0)
     out = np.clip(out, 0.0, 1.0)
-    out[..., :RETIREMENT_FROM_AGE] = 0.0  # earlier dips are job changes, not retirements
+    out[..., : rules.retirement_from_age] = 0.0  # earlier dips are job changes, not retirements
     return out
 
 
-def job_mobility(n_ages: int, halving_years: float, max_age: int = 66) -> np.ndarray:
-    """``(A,)`` relative chance of changing jobs by age: 1 up to age 20, halving every
-    ``halving_years`` after, none above ``max_age``."""
+def job_mobility(n_ages: int, rules: AgeRules, max_age: int = 66) -> np.ndarray:
+    """``(A,)`` relative chance of changing jobs by age: 1 up to ``rules.mobility_from_age``
+    (20), halving every ``rules.halving_years`` after, none above ``max_age``."""
     ages = np.arange(n_ages)
-    mobility = 0.5 ** (np.maximum(ages - MOBILITY_FROM_AGE, 0) / halving_years)
+    mobility = 0.5 ** (np.maximum(ages - rules.mobility_from_age, 0) / rules.halving_years)
     mobility[(ages > max_age) | (ages < FIRST_WORKER_AGE)] = 0.0
     return mobility
 
 
-def hire_age_profile(labour_supply: np.ndarray, halving_years: float) -> np.ndarray:
+def hire_age_profile(labour_supply: np.ndarray, rules: AgeRules) -> np.ndarray:
     """``(D, A)`` shares of a district's hires by age: its labour supply by age times the job
     mobility by age."""
-    w = labour_supply * job_mobility(labour_supply.shape[-1], halving_years)
+    w = labour_supply * job_mobility(labour_supply.shape[-1], rules)
     return w / np.maximum(w.sum(axis=-1, keepdims=True), 1e-12)
 
 
@@ -85,14 +108,14 @@ class WorkforceAges:
         employees: np.ndarray,
         labour_supply: np.ndarray,
         participation: np.ndarray,
-        halving_years: float,
+        rules: AgeRules,
     ) -> None:
         supply = labour_supply.copy()
         supply[:, :FIRST_WORKER_AGE] = 0.0  # the youngest in the labour force are apprentices
         shape = supply / np.maximum(supply.sum(axis=1, keepdims=True), 1e-12)
         self.by_age = employees[:, None] * shape
-        self.hazard = retirement_hazard(participation)
-        self.mobility = job_mobility(labour_supply.shape[1], halving_years)
+        self.hazard = retirement_hazard(participation, rules)
+        self.mobility = job_mobility(labour_supply.shape[1], rules)
 
     def retirements_due(self) -> np.ndarray:
         """``(D,)`` retirements this quarter's birthdays bring (the table unchanged)."""

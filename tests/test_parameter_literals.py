@@ -90,11 +90,11 @@ KNOWN_CONSTANTS = {
     ("sim/owner_ages.py", "SURVIVAL_YEARS"): "the dates of two observations (end 2022, May 2025)",
     ("sim/owner_ages.py", "_AGES"): "an integration grid",
     ("sim/owner_ages.py", "_MEAN_GRID"): "a search grid",
-    ("sim/workforce.py", "COMPLETER_AGE"): "pending: completers join at 20",
-    ("sim/workforce.py", "MOBILITY_FROM_AGE"): "pending: job mobility falls from 20",
-    ("sim/workforce.py", "FIRST_WORKER_AGE"): "pending: no quits below 18",
-    ("sim/workforce.py", "RETIREMENT_FROM_AGE"): "pending: retirements from 50",
-    ("sim/workforce.py", "BAND_SMOOTHING_YEARS"): "pending: participation smoothed over 5 years",
+    (
+        "sim/workforce.py",
+        "COMPLETER_AGE",
+    ): "a definition: a three-year training from 16-18 ends at 19-21",
+    ("sim/workforce.py", "FIRST_WORKER_AGE"): "a definition: the crafts' under-18s are apprentices",
 }
 
 

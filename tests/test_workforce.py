@@ -5,7 +5,7 @@ import pytest
 
 from sim.workforce import (
     COMPLETER_AGE,
-    RETIREMENT_FROM_AGE,
+    AgeRules,
     WorkforceAges,
     hire_age_profile,
     job_mobility,
@@ -24,12 +24,12 @@ def participation() -> np.ndarray:
 
 def test_retirement_hazard_is_the_fall_of_the_smoothed_participation_from_50():
     p = participation()
-    s = smooth_bands(p)
+    s = smooth_bands(p, 5)
     # a band edge becomes a five-year slope, the band's level is kept in its middle
     assert s[40] == pytest.approx(0.9) and s[62] == pytest.approx(0.7)
     assert s[58] < 0.9 and s[61] > 0.7
     h = retirement_hazard(p)
-    assert h[:RETIREMENT_FROM_AGE].sum() == 0.0 and ((h >= 0) & (h <= 1)).all()
+    assert h[: AgeRules().retirement_from_age].sum() == 0.0 and ((h >= 0) & (h <= 1)).all()
     # those still working at k are the smoothed participation's share of those at 50
     for k in range(55, 77):
         assert np.prod(1 - h[50:k]) == pytest.approx(s[k] / s[50])
@@ -38,7 +38,7 @@ def test_retirement_hazard_is_the_fall_of_the_smoothed_participation_from_50():
 
 def workforce(employees=(1000.0, 500.0)) -> WorkforceAges:
     supply = np.tile(participation() * 100.0, (2, 1))
-    return WorkforceAges(np.array(employees), supply, np.tile(participation(), (2, 1)), 15.0)
+    return WorkforceAges(np.array(employees), supply, np.tile(participation(), (2, 1)), AgeRules())
 
 
 def test_ageing_keeps_everyone_but_the_retirements():
@@ -60,7 +60,7 @@ def test_quits_leave_at_mobile_ages_and_hires_join_young():
     np.testing.assert_allclose(w.by_age.sum(axis=1), [900.0, 450.0])
     # more of the young left than of the old, relative to their numbers
     assert 1 - w.by_age[:, 20:35].sum() / young > 1 - w.by_age[:, 50:65].sum() / old
-    profile = hire_age_profile(np.tile(participation() * 100.0, (2, 1)), 15.0)
+    profile = hire_age_profile(np.tile(participation() * 100.0, (2, 1)), AgeRules())
     np.testing.assert_allclose(profile.sum(axis=1), 1.0)
     ages = np.arange(A)
     assert (profile @ ages < w.by_age @ ages / w.by_age.sum(axis=1)).all()
@@ -82,5 +82,5 @@ def test_reconcile_follows_the_head_counts_and_keeps_the_shape():
 
 
 def test_job_mobility_halves_and_stops_after_working_age():
-    m = job_mobility(A, 15.0)
+    m = job_mobility(A, AgeRules())
     assert m[20] == 1.0 and m[35] == pytest.approx(0.5) and m[67] == 0.0
