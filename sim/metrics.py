@@ -5,6 +5,11 @@
   (demand, served and unmet demand) by the customer's location.
 * ``districts``: quarter x district: population, households, income, craft spending, coal jobs.
 * ``places``:    quarter x place: value added and unmet demand (for maps).
+* ``place_groups``: year x place x trade group: unmet demand, nominal and at base-year prices
+  (demand focal points per place and trade group). Summed over the year's quarters, not kept
+  per quarter: per quarter it would add about 60 % to the places table of a full-region run
+  for little use (the maps and focal points are yearly); ``quarters`` says how many quarters a
+  year's row sums (fewer than 4 in a run's first or last, partial, year).
 """
 
 from __future__ import annotations
@@ -89,6 +94,7 @@ class Recorder:
         self._groups: list[dict[str, np.ndarray]] = []
         self._districts: list[dict[str, np.ndarray]] = []
         self._places: list[dict[str, np.ndarray]] = []
+        self._place_groups = PlaceGroupYears(region.n_places)
         # the key index -> (district, settlement, group) columns, built once
         d, s, g = np.unravel_index(
             np.arange(self.n_keys), (self.n_districts, N_SETTLEMENTS, N_GROUPS)
@@ -215,6 +221,13 @@ class Recorder:
                 "unmet_demand_eur": flows.unmet.sum(axis=1),
             }
         )
+        # unmet demand at base-year prices: deflated by the price level of the customer's
+        # district and trade group this quarter (flows precede this quarter's start-ups)
+        n = len(flows.revenue)
+        level = unit_values(
+            t.district[:n], t.group[:n], flows.revenue, flows.volume, self.n_districts
+        )
+        self._place_groups.add(quarter, flows.unmet, level[self.region.place_district])
 
     def _place_to_district(self, values: np.ndarray) -> np.ndarray:
         return np.bincount(self.region.place_district, values, minlength=self.n_districts)
@@ -246,4 +259,87 @@ class Recorder:
             "groups": self._frame(self._groups, self._key_frame),
             "districts": self._frame(self._districts, district_keys),
             "places": places,
+            "place_groups": self._place_groups.frame(region.places),
         }
+
+
+def unit_values(
+    district: np.ndarray,
+    group: np.ndarray,
+    revenue: np.ndarray,
+    volume: np.ndarray,
+    n_districts: int,
+) -> np.ndarray:
+    """``(D, G)`` craft price level this quarter relative to the base year, per district and
+    trade group: turnover / turnover at base-year prices of the firms there (the deflator of
+    ``turnover_base_prices_eur``). Where no firm sold, the group's regional level; 1.0 where the
+    group sold nothing at all."""
+    key = district.astype(np.intp) * N_GROUPS + group
+    size = n_districts * N_GROUPS
+    nominal = np.bincount(key, revenue, minlength=size).reshape(n_districts, N_GROUPS)
+    real = np.bincount(key, volume, minlength=size).reshape(n_districts, N_GROUPS)
+    region = np.divide(
+        nominal.sum(axis=0), real.sum(axis=0), out=np.ones(N_GROUPS), where=real.sum(axis=0) > 0
+    )
+    return np.divide(nominal, real, out=np.broadcast_to(region, real.shape).copy(), where=real > 0)
+
+
+class PlaceGroupYears:
+    """Unmet demand per place x trade group summed over each year (the ``place_groups`` table).
+
+    Args:
+        n_places: Places of the region (rows of the quarter's ``unmet`` array).
+    """
+
+    def __init__(self, n_places: int) -> None:
+        self.shape = (n_places, N_GROUPS)
+        self._done: list[tuple[int, int, np.ndarray, np.ndarray]] = []  # year, quarters, ...
+        self._year: int | None = None
+        self._quarters = 0
+        self._nominal = np.zeros(self.shape)
+        self._real = np.zeros(self.shape)
+
+    def add(self, quarter: int, unmet: np.ndarray, price: np.ndarray) -> None:
+        """Add one quarter's unmet demand (origin place x group, EUR) deflated by ``price``
+        (place x group, the price level the place's customers faced)."""
+        year = quarter // 4
+        if self._year is not None and year != self._year:
+            self._done.append((self._year, self._quarters, self._nominal, self._real))
+            self._nominal, self._real, self._quarters = (
+                np.zeros(self.shape),
+                np.zeros(self.shape),
+                0,
+            )
+        self._year = year
+        self._quarters += 1
+        self._nominal = self._nominal + unmet
+        self._real = self._real + unmet / price
+
+    def frame(self, places: pd.DataFrame) -> pd.DataFrame | None:
+        """year, place_id, district_id, trade_group, quarters, unmet demand nominal and real;
+        the year under way included (a run may be read before it ends)."""
+        years = list(self._done)
+        if self._year is not None:
+            years.append((self._year, self._quarters, self._nominal, self._real))
+        if not years:
+            return None
+        n_places, n_groups = self.shape
+        rows = n_places * n_groups
+        # categoricals from codes: cheap enough for the live view's snapshots
+        place = np.tile(np.repeat(np.arange(n_places), n_groups), len(years))
+        district = pd.Categorical(places["district_id"])  # sorted, as in the other tables
+        return pd.DataFrame(
+            {
+                "year": np.repeat([y for y, *_ in years], rows),
+                "place_id": pd.Categorical.from_codes(place, places["place_id"]),
+                "district_id": pd.Categorical.from_codes(
+                    district.codes[place], district.categories
+                ),
+                "trade_group": pd.Categorical.from_codes(
+                    np.tile(np.arange(n_groups), n_places * len(years)), TRADE_GROUPS
+                ),
+                "quarters": np.repeat([q for _, q, *_ in years], rows),
+                "unmet_demand_eur": np.concatenate([n.ravel() for *_, n, _ in years]),
+                "unmet_demand_base_prices_eur": np.concatenate([r.ravel() for *_, r in years]),
+            }
+        )

@@ -8,6 +8,11 @@ with more than one run, ``<metric>_p05`` and ``<metric>_p95`` give the projectio
 runs (``sim.analysis.bands``). Stocks (firms, employees) are read at the year's last quarter,
 flows (value added, demand, unmet demand) are sums over the year; only complete years are
 exported (the last recorded year when none is complete, marked ``complete_year: false``).
+
+Places carry unmet demand per trade group (``unmet_demand_<group>_eur``, at base-year prices
+``unmet_demand_<group>_base_prices_eur``) and the place's share of the group's unmet demand in
+the region (``unmet_share_<group>_pct``: the demand focal points, ``sim.analysis.focal``), from
+the runs' ``place_groups`` table; runs made before that table existed export without them.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import pandas as pd
 
 from sim.analysis.bands import percentile_bands
 from sim.analysis.boundaries import ATTRIBUTION, geometry, load_boundaries
+from sim.analysis.focal import read_place_groups, shares_of_means, wide_by_group
 from sim.analysis.loading import complete_years, read_table
 from sim.atomic import write_with
 from sim.datasets import load_places
@@ -43,6 +49,8 @@ UNITS = {
     "value_added_eur": "EUR/year, nominal",
     "demand_eur": "EUR/year",
     "unmet_demand_eur": "EUR/year (per trade group: unmet_demand_<group>_eur)",
+    "unmet_demand_<group>_base_prices_eur": "EUR/year at base-year prices (places)",
+    "unmet_share_<group>_pct": "% of the trade group's unmet demand in the region (places)",
     "turnover_eur": "EUR/year",
     "capacity_eur": "EUR/year",
     "capacity_use_pct": "% (turnover / capacity over the year)",
@@ -159,9 +167,15 @@ def export_sweep(sweep_dir: Path | str, out: Path | str) -> dict[str, Path]:
     districts.insert(4, "name", districts["district_id"].map(names))
     districts.insert(5, "ags", districts["district_id"].map(lambda d: bounds[d]["ags"]))
     per_place = yearly_per_run(places, ["place_id"], PLACE_STOCKS, PLACE_FLOWS)
+    per_group = read_place_groups(sweep_dir, years, complete_only=complete)
+    if per_group is not None and len(per_group):
+        by = ["run_id", *ARM, "year"]
+        wide = wide_by_group(per_group, by)
+        per_place = per_place.merge(wide, on=[*by, "place_id"], how="left")
     info = load_places()[["place_id", "name", "lon", "lat", "population"]]
     kind = places[["place_id", "district_id", "settlement_type"]].drop_duplicates("place_id")
-    pts = summarise(per_place, "place_id").merge(kind, on="place_id").merge(info, on="place_id")
+    pts = shares_of_means(summarise(per_place, "place_id"), [*ARM, "year"])
+    pts = pts.merge(kind, on="place_id").merge(info, on="place_id")
     written: dict[str, Path] = {}
     xy = dict(zip(info["place_id"], zip(info["lon"], info["lat"], strict=True), strict=True))
     layers = (
