@@ -17,7 +17,7 @@ from ``wait4`` and is not polluted by the Boltzmann model, which runs in this pr
 Scaling: weights 1, 10, 100 with several seeds each. Results must agree in expectation: per
 headline metric of 2045, mean and 95 % t-interval over seeds per weight, whether the weight-1
 mean lies in each interval, and the difference to weight 1 in units of its standard error
-(Welch). Time should fall with the weight; the firm side (22,000 firms, 441 places) does not
+(Welch). Time should fall with the weight; the firm side (22,000 firms, 435 places) does not
 depend on it, so the script prints the time per phase too.
 """
 

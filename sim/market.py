@@ -127,7 +127,7 @@ def allocate(
     place_flows = None
     if flows:
         place_flows = np.array(ratios).T @ np.array(gains)
-        place_flows *= kernel  # in place: one 441 x 441 temporary fewer
+        place_flows *= kernel  # in place: one 435 x 435 temporary fewer
     return Allocation(served_firm, orders_first, served_origin, demand - served_origin, place_flows)
 
 

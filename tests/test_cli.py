@@ -30,6 +30,7 @@ def test_cli_writes_a_complete_readable_results_folder(finished_run):
         "groups.parquet",
         "districts.parquet",
         "places.parquet",
+        "place_groups.parquet",
     }
     manifest = json.loads((run_dir / "manifest.json").read_text())
     assert manifest["status"] == "complete"

@@ -236,7 +236,15 @@ def test_compare_command_writes_every_output(sweep, tmp_path, comparison):
         assert {"baseline", "seeds", "code_version", "scenario", "intervention"} <= set(df)
         assert set(df["seeds"]) == {"0-2"} and df["code_version"].str.startswith(commit[:12]).all()
     book = load_workbook(out / "comparison.xlsx", read_only=True)
-    assert book.sheetnames == ["about", "headline", "ranking", "by_district", "over_time", "places"]
+    assert book.sheetnames == [
+        "about",
+        "headline",
+        "ranking",
+        "by_district",
+        "over_time",
+        "places",
+        "focal_points",
+    ]
     places_header = [c.value for c in next(book["places"].iter_rows(max_row=1))]
     assert "value_added_change [EUR]" in places_header and "lat [deg N]" in places_header
     summary = (out / "summary.md").read_text()
@@ -331,6 +339,7 @@ def test_study_outputs_from_the_policy_sweep(sweep, comparison, tmp_path):
         "02_rural_value_creation",
         "03_demand_focal_points_places",
         "03_demand_focal_points_trade_groups",
+        "03_demand_focal_points_place_groups",
         "04_transfer_structures",
         "05_succession_gap",
         "06_coal_exposure_levels",

@@ -152,25 +152,16 @@ def test_wide_by_group_gives_one_row_per_place_and_a_column_per_group():
 
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory):
-    """Two seeds of one year, run in this process. Until ``place_groups`` is one of the store's
-    TABLES (sim/store/runs.py), it is added here so the runs keep it."""
+    """Two seeds of one year, run in this process."""
     import sim.run
-    import sim.store
-    import sim.store.runs
-    import sim.store.sweeps
-    import sim.store.verify
     from sim.config import load_config
 
-    tables = tuple(dict.fromkeys((*sim.store.runs.TABLES, "place_groups")))
     results = tmp_path_factory.mktemp("results")
-    with pytest.MonkeyPatch.context() as mp:
-        for module in (sim.store, sim.store.runs, sim.store.sweeps, sim.store.verify):
-            mp.setattr(module, "TABLES", tables)
-        overrides = [o for o in SMALL if not o.startswith("end=")]
-        for seed in (0, 1):
-            cfg = load_config([*overrides, "end=2025Q4", f"seed={seed}", f"results_dir={results}"])
-            sim.run.execute(cfg)
-        yield results / "baseline"
+    overrides = [o for o in SMALL if not o.startswith("end=")]
+    for seed in (0, 1):
+        cfg = load_config([*overrides, "end=2025Q4", f"seed={seed}", f"results_dir={results}"])
+        sim.run.execute(cfg)
+    yield results / "baseline"
 
 
 def test_gis_place_layer_carries_unmet_demand_per_trade_group(sweep, tmp_path):

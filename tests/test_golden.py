@@ -14,7 +14,7 @@ from golden_cases import CASES, reference_path, run_case
 @pytest.mark.parametrize("case", list(CASES))
 def test_outputs_identical_to_reference(case):
     tables = run_case(case)
-    assert set(tables) == {"groups", "districts", "places"}
+    assert set(tables) == {"groups", "districts", "places", "place_groups"}
     for table, frame in tables.items():
         expected = pd.read_parquet(reference_path(case, table))
         # a round trip through Parquet, as the store writes them, so dtypes compare like for like

@@ -1,7 +1,7 @@
 """Output 3, demand focal points: places ranked by unmet demand in the milestone years (mapped
-for the base and last year), and unmet demand per trade group ranked by district and settlement
-type (the model records unmet demand per trade group by area, per place only in total), with
-each area's capacity use and order backlog in weeks (demand that waits)."""
+for the base and last year), unmet demand per trade group ranked by district and settlement
+type, with each area's capacity use and order backlog in weeks (demand that waits), and the
+focal places of each trade group (the yearly ``place_groups`` table, sim.analysis.focal)."""
 
 from __future__ import annotations
 
@@ -21,14 +21,16 @@ from experiments.study_outputs.common import (
 )
 from sim.analysis import figures as fig
 from sim.analysis.comparison import Comparison
+from sim.analysis.focal import sweep_focal_points
 from sim.analysis.statistics import seed_means
 from sim.datasets import load_places
 from sim.market import order_backlog_weeks
 from sim.market_checks import backlog_scale_weeks
 
 
-def demand_focal_points(s: Sweep) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Places ranked by unmet demand, and unmet demand per trade group ranked by area."""
+def demand_focal_points(s: Sweep) -> tuple[pd.DataFrame, ...]:
+    """Places ranked by unmet demand, unmet demand per trade group ranked by area, and the
+    top places of each trade group."""
     years = milestone_years(s)
     per_run = yearly(s.places, ["place_id"], [], ["unmet_demand_eur", "demand_eur"], years)
     places = seed_means(per_run, [*RUN, "place_id", "year"], ["unmet_demand_eur", "demand_eur"])
@@ -67,7 +69,10 @@ def demand_focal_points(s: Sweep) -> tuple[pd.DataFrame, pd.DataFrame]:
     groups = groups.sort_values(
         [*RUN, "year", "trade_group", "rank_in_trade_group"], ignore_index=True
     )
-    return s.stamped(places), s.stamped(groups)
+    tables = (s.stamped(places), s.stamped(groups))
+    # per place x trade group (sim.analysis.focal); runs without the place_groups table lack it
+    focal = sweep_focal_points(s.sweep_dir, years)
+    return tables if focal is None else (*tables, s.stamped(focal))
 
 
 def draw_demand_focal_points(s: Sweep, t: Tables, c: Comparison | None, out: Path) -> Figures:
@@ -95,7 +100,11 @@ def draw_demand_focal_points(s: Sweep, t: Tables, c: Comparison | None, out: Pat
 
 
 OUTPUT = StudyOutput(
-    tables=("03_demand_focal_points_places", "03_demand_focal_points_trade_groups"),
+    tables=(
+        "03_demand_focal_points_places",
+        "03_demand_focal_points_trade_groups",
+        "03_demand_focal_points_place_groups",
+    ),
     compute=lambda s, c: demand_focal_points(s),
     draw=draw_demand_focal_points,
     figures=("03_demand_focal_points__{scenario}__{year}.png",),

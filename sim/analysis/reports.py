@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from sim.analysis.focal import sweep_focal_points
 from sim.atomic import write_text, write_with
 
 if TYPE_CHECKING:
@@ -90,6 +91,9 @@ def write_comparison(c: Comparison, out_dir: Path | str, figures: bool = True) -
         "code_version": c.meta["code_version"],
     }
     tables = {name: getattr(c, name) for name in COMPARISON_TABLES}
+    focal = sweep_focal_points(c.sweep_dir, [c.meta["places_year"]])
+    if focal is not None:  # runs recorded with the place_groups table
+        tables["focal_points"] = focal
     written: dict[str, Path] = {}
     for name, df in tables.items():
         written[f"{name}_csv"] = write_csv(df.assign(**stamp), out_dir / f"{name}.csv")

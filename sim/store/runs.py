@@ -28,7 +28,7 @@ import pandas as pd
 
 from sim.atomic import TMP_MARK, temporary_path
 
-TABLES = ("groups", "districts", "places")
+TABLES = ("groups", "districts", "places", "place_groups")
 MANIFEST = "manifest.json"
 PACKAGES = ("mesa", "numpy", "pandas", "networkx", "scipy", "hydra-core", "omegaconf", "pyarrow")
 # where a run is written, not what it computes; "experiment" is the results-folder key's name in
