@@ -20,19 +20,25 @@ FEMALE_SHARE_AT_BIRTH = 100.0 / 205.0
 
 
 def split_bands(
-    band_from: np.ndarray, band_to: np.ndarray, persons: np.ndarray, n_ages: int = N_AGES
+    band_from: np.ndarray,
+    band_to: np.ndarray,
+    persons: np.ndarray,
+    open_band_decline: float,
+    n_ages: int = N_AGES,
 ) -> np.ndarray:
     """Persons in age bands -> single years: evenly within a band, the open band declining.
 
     ``band_from`` / ``band_to`` (inclusive) / ``persons``: ``(B,)`` for one district. The last,
-    open band (``band_to >= n_ages - 1``) is spread with weights falling by 15 % a year of age
-    (the survivorship of the very old [E]). Returns ``(n_ages,)``; its sum equals the bands'.
+    open band (``band_to >= n_ages - 1``) is spread with weights falling by
+    ``open_band_decline`` (0.15) a year of age (the survivorship of the very old [E]).
+    Returns ``(n_ages,)``; its sum equals the bands'.
     """
     out = np.zeros(n_ages)
     for lo, hi, n in zip(band_from, band_to, persons, strict=True):
         lo, hi = int(lo), min(int(hi), n_ages - 1)
         ages = np.arange(lo, hi + 1)
-        w = 0.85 ** (ages - lo) if hi >= n_ages - 1 and hi > lo else np.ones(len(ages))
+        open_band = hi >= n_ages - 1 and hi > lo
+        w = (1.0 - open_band_decline) ** (ages - lo) if open_band else np.ones(len(ages))
         out[ages] += n * w / w.sum()
     return out
 

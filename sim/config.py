@@ -56,6 +56,8 @@ class RegionConfig:
     detour_factor: float = 1.3  # road km per straight-line km
     speed_kmh: float = 55.0  # mean door-to-door road speed between places
     intra_place_minutes_min: float = 5.0  # travel inside a place, grows with its radius
+    # a place's radius for travel inside it: a disc at this density (inhabitants per km2) [E]
+    place_density_per_km2: float = 2000.0
     firm_urban_tilt: float = 1.05  # firms per place ~ population ** tilt within a district
     settlement: SettlementRule = field(default_factory=SettlementRule)
 

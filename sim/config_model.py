@@ -93,6 +93,7 @@ class HouseholdParams:
     retired_income_ratio: float = 0.75
     coal_income_ratio: float = 1.6  # lignite wages ~2x regional average (IWH) [S]
     retirement_age: float = 67.0
+    max_household_size: int = 8  # the largest household a new head brings [E]
 
 
 @dataclass

@@ -45,9 +45,15 @@ class DemographyConfig:
     # the age pattern of net migration (a young-adult peak; sources: docs/parameter_sources.csv)
     migration_peak_age: float = 24.0  # young adults: into the cities, out of the districts
     migration_peak_sd: float = 5.0
-    family_migration_parent_age: float = (
-        35.0  # families: out of the cities (the districts gain settlers of observed ages)
-    )
+    # families: out of the cities (the districts gain settlers of observed ages)
+    family_migration_parent_age: float = 35.0
+    # children under 15 move with the families: weight relative to a parent at the peak age,
+    # falling with the child's age (older children move less) [E]
+    family_children_weight: float = 0.6
+    family_children_decay_years: float = 8.0
+    # the start's open age band (85+ or 90+) is spread over single years with weights falling
+    # by this share a year of age (the survivorship of the very old) [E]
+    oldest_band_decline: float = 0.15
     fertility_mean_age: float = 31.0  # mean age of mothers at birth
     fertility_sd: float = 5.5  # spread of the fertility schedule, years
 

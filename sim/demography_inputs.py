@@ -49,7 +49,7 @@ def state_of(districts: pd.DataFrame) -> list[str]:
     return [STATE_KEYS[s] for s in districts["state"]]
 
 
-def base_persons(districts: pd.DataFrame) -> tuple[np.ndarray, int]:
+def base_persons(districts: pd.DataFrame, open_band_decline: float) -> tuple[np.ndarray, int]:
     """``(D, A)`` persons by single year of age, scaled to each district's population.
 
     The age structure is the district's (``population_by_age.csv``, both sexes, its latest
@@ -70,14 +70,19 @@ def base_persons(districts: pd.DataFrame) -> tuple[np.ndarray, int]:
         year = int(rows["year"].max())
         rows = rows[rows["year"] == year].sort_values("age_from")
         ages = split_bands(
-            rows["age_from"].to_numpy(), rows["age_to"].to_numpy(), rows["persons"].to_numpy(float)
+            rows["age_from"].to_numpy(),
+            rows["age_to"].to_numpy(),
+            rows["persons"].to_numpy(float),
+            open_band_decline,
         )
         out[i] = ages * float(total) / ages.sum()
         years.append(year)
     return out, int(min(years))
 
 
-def base_women(districts: pd.DataFrame, persons: np.ndarray) -> np.ndarray:
+def base_women(
+    districts: pd.DataFrame, persons: np.ndarray, open_band_decline: float
+) -> np.ndarray:
     """``(D, A)`` the women among ``persons``: each band's female share in
     ``population_by_age.csv`` (its latest year) [D], applied to the band's single years."""
     data = load_population_by_age()
@@ -91,7 +96,10 @@ def base_women(districts: pd.DataFrame, persons: np.ndarray) -> np.ndarray:
             if r.empty:
                 raise DataError(f"population_by_age.csv has no '{sex}' rows for {d!r}")
             by_sex[sex] = split_bands(
-                r["age_from"].to_numpy(), r["age_to"].to_numpy(), r["persons"].to_numpy(float)
+                r["age_from"].to_numpy(),
+                r["age_to"].to_numpy(),
+                r["persons"].to_numpy(float),
+                open_band_decline,
             )
         share = np.divide(
             by_sex["f"], by_sex["total"], out=np.full(N_AGES, 0.5), where=by_sex["total"] > 0
@@ -288,7 +296,7 @@ def build_population(districts: pd.DataFrame, cfg) -> tuple[Population, Fertilit
     ``cfg``: ``scenario.demography`` (variant, fertility schedule, migration age pattern).
     Returns the population, its fertility path and the year-end of its age structure.
     """
-    persons, year = base_persons(districts)
+    persons, year = base_persons(districts, cfg.oldest_band_decline)
     tables = LifeTables(districts)
     men, women = tables(year + 1)
     variant = getattr(cfg.variant, "value", cfg.variant)
@@ -296,7 +304,12 @@ def build_population(districts: pd.DataFrame, cfg) -> tuple[Population, Fertilit
     gain, loss = migration_profiles(
         (districts["kind"] == "kreisfreie_stadt").to_numpy(),
         young_adult_profile(cfg.migration_peak_age, cfg.migration_peak_sd),
-        family_profile(cfg.family_migration_parent_age, cfg.migration_peak_sd),
+        family_profile(
+            cfg.family_migration_parent_age,
+            cfg.migration_peak_sd,
+            cfg.family_children_weight,
+            cfg.family_children_decay_years,
+        ),
         settler_profile(),
     )
     population = Population(
@@ -306,7 +319,7 @@ def build_population(districts: pd.DataFrame, cfg) -> tuple[Population, Fertilit
         0.5,  # the one-table fallback's share of women: not used, births come from the women
         gain,
         loss,
-        women=base_women(districts, persons),
+        women=base_women(districts, persons, cfg.oldest_band_decline),
         life_tables=tables,
         year=year + 1,
     )

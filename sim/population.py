@@ -165,10 +165,13 @@ def young_adult_profile(peak_age: float, spread: float) -> np.ndarray:
     return np.exp(-0.5 * ((AGES - peak_age) / spread) ** 2)
 
 
-def family_profile(parent_age: float, spread: float) -> np.ndarray:
-    """Families who move: parents around ``parent_age`` and their children under 15 [E]."""
+def family_profile(
+    parent_age: float, spread: float, children_weight: float, children_decay_years: float
+) -> np.ndarray:
+    """Families who move: parents around ``parent_age`` and their children under 15, weighted
+    ``children_weight`` at birth and falling by e every ``children_decay_years`` [E]."""
     parents = np.exp(-0.5 * ((AGES - parent_age) / spread) ** 2)
-    children = np.where(AGES < 15, 0.6 * np.exp(-AGES / 8.0), 0.0)
+    children = np.where(AGES < 15, children_weight * np.exp(-AGES / children_decay_years), 0.0)
     return parents + children
 
 

@@ -94,9 +94,9 @@ def build_region(cfg: RegionConfig, districts: pd.DataFrame | None = None) -> Re
     )
     graph = _knn_graph(places, km, cfg)
     minutes = _all_pairs_minutes(graph, len(places))
-    # within-place travel: a few minutes, more for large places (radius of a disc of 2,000
-    # inhabitants per km2, an assumed settlement density, at the same road speed)
-    radius_km = np.sqrt(places["population"].to_numpy() / 2000.0 / np.pi)
+    # within-place travel: a few minutes, more for large places (radius of a disc at an
+    # assumed settlement density, at the same road speed)
+    radius_km = np.sqrt(places["population"].to_numpy() / cfg.place_density_per_km2 / np.pi)
     intra = np.maximum(
         cfg.intra_place_minutes_min, radius_km * cfg.detour_factor / cfg.speed_kmh * 60.0
     )

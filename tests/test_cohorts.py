@@ -26,7 +26,7 @@ def test_bands_split_into_single_years_keep_their_totals():
     lo = np.arange(0, 90, 5)
     hi = np.r_[lo[:-1] + 4, 100]
     n = np.linspace(1000, 200, len(lo))
-    ages = split_bands(lo, hi, n)
+    ages = split_bands(lo, hi, n, 0.15)
     assert ages.shape == (N_AGES,)
     assert ages.sum() == pytest.approx(n.sum())
     assert ages[0:5].sum() == pytest.approx(n[0]) and ages[0] == pytest.approx(n[0] / 5)

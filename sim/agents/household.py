@@ -95,7 +95,7 @@ class Households:
         hp = self.params
         pph = self.persons_per_household[self.region.place_district[place]]
         # size: 1 + Poisson(pph - 1) gives the district's mean household size
-        size = np.minimum(1 + rng.poisson(np.maximum(pph - 1.0, 0.0)), 8)
+        size = np.minimum(1 + rng.poisson(np.maximum(pph - 1.0, 0.0)), hp.max_household_size)
         sigma = hp.income_dispersion
         factor = np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2)
         return {
