@@ -39,8 +39,11 @@ class FirmParams:
     retirement_age_mean: float = 70.7
     retirement_age_sd: float = 5.2
     successor_age_mean: float = 38.3  # successors' mean age (Nachfolgemonitor Handwerk) [V]
+    # successors' spread: 48 % aged 30-39 [S] around 38.3 gives 6.96 [D]
+    # (sim.owner_ages.sd_from_share_between, re-derived in tests/test_owner_ages.py)
     successor_age_sd: float = 7.0
-    founder_age_mean: float = 36.0  # founders' mean age [E]
+    # founders' mean age [E], inside the KfW-Gruendungsmonitor's all-sector 34.4-37.5 [S]
+    founder_age_mean: float = 36.0
     founder_age_sd: float = 7.0
     # outcome shares for a retiring owner (CRAFTS.md s4, [E]); remainder = closure
     succession_family: float = 0.50

@@ -8,6 +8,10 @@ the tests from the shipped data.
   (``sim/data/owner_age_anchors.csv``). A skew-normal with its long tail to the young ages
   holds the 1990s founders' bulge that the chambers' rising 60+ shares come from (a normal
   with the same 60+ share puts too few owners in their late fifties).
+* **Entrants' ages:** successors are normal around their mean age at a craft handover, the
+  spread derived from the share aged 30-39 (``sd_from_share_between``); founders around an
+  estimated mean that the KfW-Gruendungsmonitor's all-sector founders bracket (34.4 in 2024,
+  37-38 in the early 2000s [S]).
 * **Exit ages** are normal, truncated below at ``EXIT_AGE_FLOOR`` (earlier exits are the other
   closures): the spread from the middle half of transferors' ages (60-67, Nachfolgemonitor),
   the mean fitted to the region's own chamber figures, HWK Halle's owners 60+ at the end of
@@ -98,6 +102,18 @@ def exit_age_sd_from_middle_half(age_from: float, age_to: float) -> float:
     """The sd of a normal whose middle half spans ``age_from``..``age_to`` (half of the
     transferors aged 60-67, Nachfolgemonitor [V]): the interquartile range / 1.349."""
     return (age_to - age_from) / (2.0 * norm.ppf(0.75))
+
+
+def sd_from_share_between(mean: float, low: float, high: float, share: float) -> float:
+    """The sd of a normal with ``mean`` that puts ``share`` of its mass in ``[low, high)``:
+    the successors' age spread from the share aged 30-39 (Nachfolgemonitor 2025, "almost half"
+    [S]) around their mean age (38.3, Nachfolgemonitor 2022 Handwerk [V]). For a mean inside
+    the band the share falls as the spread widens, so the root is unique."""
+
+    def gap(sd: float) -> float:
+        return norm.cdf(high, mean, sd) - norm.cdf(low, mean, sd) - share
+
+    return float(brentq(gap, 0.5, 40.0))
 
 
 def exit_age_fit(
