@@ -42,11 +42,14 @@ class FirmParams:
     # owners' exit ages ~ N(mean, sd) truncated at 55 (sim.owner_ages): the mean fitted to
     # HWK Halle's owners 60+ (end 2022) still in office as owners 65+ in May 2025 (0.482
     # [D]) [F]; the sd's width from transferors' ages 60-67 (Nachfolgemonitor) [E]
-    retirement_age_mean: float = 70.7
+    retirement_age_mean: float = 70.15  # with the established firms' other_exit_rate_per_year
     retirement_age_sd: float = 5.2
     successor_age_mean: float = 38.3  # successors' mean age (Nachfolgemonitor Handwerk) [V]
+    # successors' spread: 48 % aged 30-39 [S] around 38.3 gives 6.96 [D]
+    # (sim.owner_ages.sd_from_share_between, re-derived in tests/test_owner_ages.py)
     successor_age_sd: float = 7.0
-    founder_age_mean: float = 36.0  # founders' mean age [E]
+    # founders' mean age [E], inside the KfW-Gruendungsmonitor's all-sector 34.4-37.5 [S]
+    founder_age_mean: float = 36.0
     founder_age_sd: float = 7.0
     # outcome shares for a retiring owner (CRAFTS.md s4, [E]); remainder = closure
     succession_family: float = 0.50
@@ -55,11 +58,20 @@ class FirmParams:
     small_firm_closure_penalty: float = 0.10  # extra closure share for firms of <= 4 persons
     rural_closure_penalty: float = 0.05
     loss_quarters_to_exit: int = 4
-    # closures for other reasons (health, move into employment) [E]: between the A-trades'
-    # exit rate net of the model's age and loss closures (6.0 % - ~1 % = ~5 %/yr, ZDH 2022 [V])
-    # and the ~3.5 %/yr that would keep the register flat; chosen so the 2025-2030 register
-    # trend of HWK Leipzig and HWK Halle together (~ -0.5 %/yr) is met (a fitted pattern)
-    other_exit_rate_per_year: float = 0.046  # refitted after the market change (2026-11)
+    # closures for other reasons (health, move into employment) of established firms (older
+    # than young_firm_years; young firms: below) [F]: chosen so the 2025-2030 register trend of
+    # HWK Leipzig and HWK Halle together (~ -0.5 %/yr) is met (a fitted pattern); 0.046 for all
+    # firms before the young firms' hazard (2026-11)
+    other_exit_rate_per_year: float = 0.036
+    # ---- other closures fall with the firm's age (liability of newness) ----
+    # other_exit_rate_per_year is the rate of established firms; firms younger than
+    # young_firm_years close at the constant hazard at which young_firm_survival of them are
+    # still active after young_firm_years: five-year survival of new A-trade firms, the mean of
+    # HWK Kassel (2004 cohort, 0.726 [S]) and HWK Duesseldorf (2014 cohort, 0.58 [V])
+    # (craft_people.csv) [D]. Base-year firms: the share younger than young_firm_years that
+    # entry_rate_per_year and this survival imply (sim.owner_ages.young_firm_share) [D]
+    young_firm_years: float = 5.0
+    young_firm_survival: float = 0.653
     owner_reservation_wage_share: float = 0.5  # owner's minimal income, share of a wage [E]
     entry_rate_per_year: float = 0.045  # founders per firm and year, A-trades 2022 (ZDH) [V]
     startup_unmet_share: float = 0.5  # unmet demand above this share of a firm's output ...

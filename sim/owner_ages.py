@@ -8,10 +8,18 @@ the tests from the shipped data.
   (``sim/data/owner_age_anchors.csv``). A skew-normal with its long tail to the young ages
   holds the 1990s founders' bulge that the chambers' rising 60+ shares come from (a normal
   with the same 60+ share puts too few owners in their late fifties).
+* **Entrants' ages:** successors are normal around their mean age at a craft handover, the
+  spread derived from the share aged 30-39 (``sd_from_share_between``); founders around an
+  estimated mean that the KfW-Gruendungsmonitor's all-sector founders bracket (34.4 in 2024,
+  37-38 in the early 2000s [S]).
 * **Exit ages** are normal, truncated below at ``EXIT_AGE_FLOOR`` (earlier exits are the other
   closures): the spread from the middle half of transferors' ages (60-67, Nachfolgemonitor),
   the mean fitted to the region's own chamber figures, HWK Halle's owners 60+ at the end of
   2022 still in office as owners 65+ in 2025 (see ``exit_age_fit``).
+* **Firm ages** (liability of newness): firms in their first years close for other reasons at
+  the hazard of the start-ups' five-year survival (``young_firm_hazard``); the base-year
+  register holds the young share that entry and that survival imply (``young_firm_share``),
+  given to owners of a founder's age (``base_firm_ages``).
 """
 
 from __future__ import annotations
@@ -73,6 +81,12 @@ def base_ages(params: tuple[float, float, float], u: np.ndarray) -> np.ndarray:
     return np.minimum(skewnorm.ppf(low + u * (1.0 - low), *params), OWNER_AGE_MAX)
 
 
+def base_age_density(params: tuple[float, float, float], age: np.ndarray) -> np.ndarray:
+    """Density of the base-year owner ages (``base_ages``' distribution above
+    ``OWNER_AGE_MIN``) at ``age``: comparable between chambers."""
+    return skewnorm.pdf(age, *params) / skewnorm.sf(OWNER_AGE_MIN, *params)
+
+
 def exit_age_above(age: np.ndarray, u: np.ndarray, mean: float, sd: float) -> np.ndarray:
     """An owner's exit (retirement) age given that the owner, now ``age``, has not exited:
     the normal exit-age distribution truncated below at ``age`` and at ``EXIT_AGE_FLOOR``,
@@ -98,6 +112,18 @@ def exit_age_sd_from_middle_half(age_from: float, age_to: float) -> float:
     """The sd of a normal whose middle half spans ``age_from``..``age_to`` (half of the
     transferors aged 60-67, Nachfolgemonitor [V]): the interquartile range / 1.349."""
     return (age_to - age_from) / (2.0 * norm.ppf(0.75))
+
+
+def sd_from_share_between(mean: float, low: float, high: float, share: float) -> float:
+    """The sd of a normal with ``mean`` that puts ``share`` of its mass in ``[low, high)``:
+    the successors' age spread from the share aged 30-39 (Nachfolgemonitor 2025, "almost half"
+    [S]) around their mean age (38.3, Nachfolgemonitor 2022 Handwerk [V]). For a mean inside
+    the band the share falls as the spread widens, so the root is unique."""
+
+    def gap(sd: float) -> float:
+        return norm.cdf(high, mean, sd) - norm.cdf(low, mean, sd) - share
+
+    return float(brentq(gap, 0.5, 40.0))
 
 
 def exit_age_fit(
@@ -160,3 +186,78 @@ def hindcast_share_60plus(
         stock = stayed + entrants * max(total * (1 + owners_change_per_year) - stayed.sum(), 0.0)
         shares.append(stock[ages >= 60].sum() / stock.sum())
     return np.asarray(shares)
+
+
+# ---- firm ages: other closures fall with the firm's age (liability of newness) --------------
+
+
+def young_firm_hazard(survival: float, years: float) -> float:
+    """Yearly hazard of closing in a firm's first ``years`` years, constant, at which
+    ``survival`` of a cohort of start-ups is still active after ``years`` (the chambers' five-year
+    survival of new A-trade firms)."""
+    return float(-np.log(survival) / years)
+
+
+def young_firm_share(entry_rate: float, survival: float, years: float) -> float:
+    """Share of a register of constant size that is younger than ``years``: ``entry_rate``
+    founders per firm and year, each cohort thinned at the young hazard (the integral of entry x
+    survival over the young ages)."""
+    hazard = young_firm_hazard(survival, years)
+    if hazard <= 0.0:
+        return float(entry_rate * years)
+    return float(entry_rate * (1.0 - survival) / hazard)
+
+
+def base_firm_ages(
+    owner_age: np.ndarray,
+    owner_density: np.ndarray,
+    u_pick: np.ndarray,
+    u_age: np.ndarray,
+    young_share: float,
+    survival: float,
+    quarters: int,
+    founder_age: tuple[float, float],
+) -> np.ndarray:
+    """Base-year firms' ages in whole quarters: ``young_share`` of the firms are younger than
+    ``quarters`` (1 .. quarters - 1), the others are ``quarters`` old (established; the model
+    uses no older age).
+
+    A young firm's owner is its founder, who was ``founder_age`` (mean, sd) at founding, so the
+    young firms go to owners whose age fits: an owner aged ``a`` is young with a chance
+    proportional to sum_k S(k) f(a - k) / g(a) (Bayes; S: the cohort's survival to age k, f: the
+    founders' age density, g: ``owner_density``, the base-year owners' age density), capped at 1,
+    drawn by order sampling for an exact count, and the firm's age given its owner's age from
+    the same terms. Vectorised: one row of ``quarters - 1`` terms per firm."""
+    n = len(owner_age)
+    ages = np.full(n, quarters, dtype=np.int64)
+    n_young = min(int(round(young_share * n)), n)
+    if n_young == 0 or quarters < 2:
+        return ages
+    k = np.arange(1, quarters)  # quarters since founding
+    years = (k - 0.5) / 4.0  # mid-quarter
+    survival_k = survival ** (years / (quarters / 4.0))
+    mean, sd = founder_age
+    terms = survival_k[None, :] * norm.pdf(owner_age[:, None] - years[None, :], mean, sd)
+    weight = terms.sum(axis=1) / np.maximum(owner_density, 1e-12)
+    # P(young | owner age) = min(1, c x weight), c such that the expected count is n_young
+    # (capped where the stock holds fewer owners of a founder's age than the young firms need)
+    kth = np.partition(weight, n - n_young)[n - n_young]  # the n_young-th largest weight
+    if kth > 0.0:  # bracket: c x sum(weight) = n_young below, n_young weights at 1 above
+        scale = brentq(
+            lambda c: np.minimum(1.0, c * weight).sum() - n_young,
+            n_young / weight.sum(),
+            1.0 / kth,
+        )
+        chance = np.minimum(1.0, scale * weight)
+    else:  # fewer owners of a founder's age than young firms: all of them, the rest at random
+        chance = np.where(weight > 0.0, 1.0, 1e-12)
+    # order sampling (Ohlsson's sequential Poisson sampling): the n_young smallest u / chance,
+    # an exact count with inclusion chances close to ``chance``
+    with np.errstate(divide="ignore"):
+        keys = u_pick / chance
+    young = np.argpartition(keys, n_young - 1)[:n_young]
+    cdf = np.cumsum(terms[young], axis=1)
+    cdf /= np.maximum(cdf[:, -1:], 1e-300)
+    pick = np.minimum((cdf < u_age[young, None]).sum(axis=1), len(k) - 1)
+    ages[young] = k[pick]
+    return ages

@@ -16,7 +16,15 @@ from scipy.stats import norm
 
 from sim.agents.firms import CraftFirms
 from sim.datasets import load_owner_age_anchors
-from sim.owner_ages import base_age_fit, base_ages, exit_age_above
+from sim.owner_ages import (
+    base_age_density,
+    base_age_fit,
+    base_ages,
+    base_firm_ages,
+    exit_age_above,
+    young_firm_hazard,
+    young_firm_share,
+)
 from sim.randomness import RandomStreams
 from sim.vocabulary import (
     CLOSURE_EVENTS,
@@ -156,12 +164,14 @@ class FirmLifecycle:
             cols["place"].append(place)
             cols["staff"].append(staff)
             cols["owner_age"].append(age)
+            cols["owner_density"].append(base_age_density(owner_age_fits[row["chamber"]], age))
             appr = np.zeros(len(group), dtype=int)
             if len(group):
                 appr = rng.multinomial(int(row["apprentices"]), staff / staff.sum())
             cols["apprentices"].append(appr)
         c = {k: np.concatenate(v) for k, v in cols.items()}
         n = len(c["group"])
+        founded = self.start_quarter - self._base_firm_ages(c["owner_age"], c["owner_density"])
         # an owner in office has not retired yet: the exit age is drawn from the exit-age
         # distribution above the owner's age (inverse CDF of the truncated normal)
         retire = exit_age_above(
@@ -181,7 +191,7 @@ class FirmLifecycle:
             retire,
             innovation,
             base,
-            founded=self.start_quarter - 1,
+            founded=founded,
         )
         t = self.firms.table
         n_d = len(d)
@@ -195,6 +205,31 @@ class FirmLifecycle:
             t.district.astype(np.intp) * len(TRADE_GROUPS) + t.group,
             minlength=n_d * len(TRADE_GROUPS),
         ).astype(float)
+
+    def _base_firm_ages(self, owner_age: np.ndarray, owner_density: np.ndarray) -> np.ndarray:
+        """Quarters since founding of the base-year firms (sim.owner_ages.base_firm_ages): the
+        share younger than ``young_firm_years`` that the entry rate and the start-ups' survival
+        imply, given to owners of a founder's age; own stream, so the other base-year draws
+        stay as they were."""
+        fp = self.params
+        rng = self.streams["init_firm_ages"]
+        n = len(owner_age)
+        u_pick, u_age = rng.random(n), rng.random(n)
+        return base_firm_ages(
+            owner_age,
+            owner_density,
+            u_pick,
+            u_age,
+            young_firm_share(fp.entry_rate_per_year, fp.young_firm_survival, fp.young_firm_years),
+            fp.young_firm_survival,
+            self.young_quarters,
+            (fp.founder_age_mean, fp.founder_age_sd),
+        )
+
+    @property
+    def young_quarters(self) -> int:
+        """A firm is young (start-ups' hazard of other closures) this many quarters."""
+        return int(round(4 * self.params.young_firm_years))
 
     # ---- retirement, succession and exits ---------------------------------------------------
     def succession_and_exits(
@@ -236,10 +271,16 @@ class FirmLifecycle:
         closed = np.asarray(closed, dtype=int)
         losers = np.flatnonzero(t.alive & (t.loss_quarters >= fp.loss_quarters_to_exit))
         losers = np.setdiff1d(losers, closed)
+        # other closures fall with the firm's age (liability of newness): young firms at the
+        # hazard of the start-ups' survival, established ones at the (fitted) established rate
         other_rng = self.streams.for_quarter("other_exit", q)
-        other = np.flatnonzero(
-            t.alive & (other_rng.random(len(t)) < fp.other_exit_rate_per_year / 4)
+        young = (q - t.founded_quarter) < self.young_quarters
+        hazard = np.where(
+            young,
+            young_firm_hazard(fp.young_firm_survival, fp.young_firm_years),
+            fp.other_exit_rate_per_year,
         )
+        other = np.flatnonzero(t.alive & (other_rng.random(len(t)) < -np.expm1(-hazard / 4)))
         other = np.setdiff1d(other, np.concatenate([closed, losers]))
         events[CLOSURE_EVENTS[1]] = list(losers)
         events[CLOSURE_EVENTS[2]] = list(other)

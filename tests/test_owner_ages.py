@@ -1,0 +1,124 @@
+"""Owners' entrant ages against the shipped data (sim.owner_ages, sim/data/craft_people.csv)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.stats import norm
+
+from sim.config_model import FirmParams
+from sim.datasets import load_craft_people
+from sim.owner_ages import (
+    base_firm_ages,
+    sd_from_share_between,
+    young_firm_hazard,
+    young_firm_share,
+)
+
+
+def _value(topic: str, area: str, year: int, measure: str) -> float:
+    c = load_craft_people()
+    rows = c[
+        (c["topic"] == topic)
+        & (c["area"] == area)
+        & (c["year"] == year)
+        & (c["measure"] == measure)
+    ]
+    assert len(rows) == 1, f"one craft_people.csv row for {topic}/{area}/{year}/{measure}"
+    return float(rows["value"].iloc[0])
+
+
+@pytest.mark.parametrize("sd", [3.0, 7.0, 12.0])
+def test_sd_from_share_between_inverts_the_band_share(sd):
+    share = norm.cdf(40, 38.3, sd) - norm.cdf(30, 38.3, sd)
+    assert sd_from_share_between(38.3, 30, 40, share) == pytest.approx(sd, abs=1e-6)
+
+
+def test_successor_age_spread_follows_the_share_aged_30_to_39():
+    """The default spread is the one the data imply: 48 % of successors aged 30-39 around the
+    craft successors' mean age (6.96 years); a change of either figure or of the default fails
+    here."""
+    fp = FirmParams()
+    mean = _value("successor_age", "germany", 2021, "mean_age")
+    share = _value("successor_age", "germany (all sectors)", 2024, "share_30_39")
+    assert fp.successor_age_mean == pytest.approx(mean)
+    assert fp.successor_age_sd == pytest.approx(sd_from_share_between(mean, 30, 40, share), abs=0.1)
+
+
+def test_founder_age_estimate_lies_inside_the_kfw_bracket():
+    """The crafts' founder age [E] lies between the KfW-Gruendungsmonitor's all-sector means
+    of 2024 and the early 2000s [S]."""
+    young = _value("founder_age", "germany (all sectors)", 2024, "mean_age")
+    old = _value("founder_age", "germany (all sectors)", 2002, "mean_age")
+    assert young <= FirmParams().founder_age_mean <= old
+    bands = [
+        _value("founder_age", "germany (all sectors)", 2024, f"share_{b}")
+        for b in ("18_29", "40_49", "50_65")
+    ]
+    assert 0.0 < sum(bands) < 1.0  # the 30-39 band is the remainder
+
+
+# ---- firm ages: other closures fall with the firm's age ---------------------------------------
+
+
+@pytest.mark.parametrize("survival", [0.3, 0.653, 0.9])
+def test_young_firm_hazard_reproduces_the_five_year_survival(survival):
+    h = young_firm_hazard(survival, 5.0)
+    assert np.exp(-5.0 * h) == pytest.approx(survival)
+
+
+def test_young_firm_share_is_entry_times_survival_over_the_young_ages():
+    entry, survival, years = 0.045, 0.653, 5.0
+    ages = np.linspace(0.0, years, 100_001)
+    integral = np.trapezoid(entry * survival ** (ages / years), ages)
+    assert young_firm_share(entry, survival, years) == pytest.approx(integral, rel=1e-6)
+    assert young_firm_share(entry, 1.0, years) == pytest.approx(entry * years)
+
+
+def test_young_firm_survival_is_the_mean_of_the_shipped_a_trade_figures():
+    """HWK Kassel (2004 cohort) and HWK Duesseldorf (2014 cohort): a change of either row or of
+    the default fails here."""
+    kassel = _value("founder_age", "germany", 2009, "survival_5y_anlage_A")
+    duesseldorf = _value("founder_age", "hwk_duesseldorf", 2019, "survival_5y_anlage_A")
+    fp = FirmParams()
+    assert fp.young_firm_survival == pytest.approx((kassel + duesseldorf) / 2, abs=0.001)
+    assert fp.young_firm_years == 5.0  # the horizon of both survival figures
+
+
+def test_base_firm_ages_give_the_young_share_to_owners_of_a_founders_age():
+    """The young firms are the share asked for, their ages lie in 1 .. quarters - 1 and their
+    owners' ages follow the founders' ages plus the firm's age (the density sum_k S(k) f(a - k))
+    where the owner stock holds enough owners of those ages."""
+    n, quarters, survival, founder = 200_000, 20, 0.653, (36.0, 7.0)
+    rng = np.random.default_rng(1)
+    owners = rng.normal(45.0, 12.0, n)
+    density = norm.pdf(owners, 45.0, 12.0)
+    ages = base_firm_ages(
+        owners, density, rng.random(n), rng.random(n), 0.18, survival, quarters, founder
+    )
+    young = ages < quarters
+    assert young.sum() == round(0.18 * n)
+    assert ages[young].min() >= 1 and ages[young].max() <= quarters - 1
+    assert (ages[~young] == quarters).all()
+    # the expected young owners' mean age and firm age from the same terms, on a fine grid
+    grid = np.linspace(15.0, 90.0, 3001)
+    k = np.arange(1, quarters)
+    years = (k - 0.5) / 4.0
+    terms = survival ** (years / 5.0) * norm.pdf(grid[:, None] - years, *founder)
+    w = terms.sum(axis=1)
+    assert owners[young].mean() == pytest.approx((grid * w).sum() / w.sum(), abs=0.15)
+    assert ages[young].mean() == pytest.approx((terms * k).sum() / terms.sum(), abs=0.1)
+    assert owners[young].mean() < owners[~young].mean() - 5.0
+
+
+def test_base_firm_ages_fill_the_young_share_when_few_owners_are_of_a_founders_age():
+    """100 owners of a founder's age and 900 far beyond any (weight 0): the 100 run young firms
+    and the young share is still met, the rest drawn at random."""
+    n = 1_000
+    rng = np.random.default_rng(2)
+    owners = np.r_[np.full(100, 38.0), np.full(900, 1_000.0)]
+    ages = base_firm_ages(
+        owners, np.ones(n), rng.random(n), rng.random(n), 0.3, 0.653, 20, (36.0, 7.0)
+    )
+    young = ages < 20
+    assert young.sum() == 300 and young[:100].all()
