@@ -165,6 +165,8 @@ DOMAINS: dict[str, Domain] = {
     "model.firm.shed_probability": share(),
     "model.firm.staff_quit_per_year": share(),
     "model.firm.hire_age_halving_years": between(1, 100),
+    "model.firm.young_firm_years": between(1, 15),
+    "model.firm.young_firm_survival": between(0.05, 0.99),
     "model.firm.hire_mobility_from_age": between(16, 40, integer=True),
     "model.firm.retirement_from_age": between(40, 65, integer=True),
     "model.firm.participation_smoothing_years": between(1, 15, integer=True),

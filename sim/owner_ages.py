@@ -243,11 +243,14 @@ def base_firm_ages(
     # (capped where the stock holds fewer owners of a founder's age than the young firms need)
     kth = np.partition(weight, n - n_young)[n - n_young]  # the n_young-th largest weight
     if kth > 0.0:  # bracket: c x sum(weight) = n_young below, n_young weights at 1 above
-        scale = brentq(
-            lambda c: np.minimum(1.0, c * weight).sum() - n_young,
-            n_young / weight.sum(),
-            1.0 / kth,
-        )
+
+        def excess(c: float) -> float:
+            return np.minimum(1.0, c * weight).sum() - n_young
+
+        low = n_young / weight.sum()
+        # no chance capped at the lower end: it is the root (up to rounding, which could
+        # otherwise give both ends the same sign)
+        scale = low if excess(low) >= -1e-9 else brentq(excess, low, 1.0 / kth)
         chance = np.minimum(1.0, scale * weight)
     else:  # fewer owners of a founder's age than young firms: all of them, the rest at random
         chance = np.where(weight > 0.0, 1.0, 1e-12)

@@ -94,7 +94,7 @@ class CraftFirms:
         retirement_age,
         innovation,
         base_productivity,
-        founded: int,
+        founded: int | np.ndarray,
     ) -> np.ndarray:
         """New firms (base year or start-ups) with their wage and starting cash; returns rows."""
         fp = self.params
