@@ -20,17 +20,16 @@ import zipfile
 from collections import OrderedDict
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import solara
 import solara.lab
-from omegaconf import OmegaConf
 
-from sim.config import RegionConfig
-from sim.store import ResultsError, finished_runs, list_sweeps, read_manifest
-from sim.ui import charts
-from sim.ui.bands_view import ProjectionRanges
-from sim.ui.live import Chart
+from sim.datasets import load_districts
+from sim.store import ResultsError, finished_runs, list_sweeps
+from sim.store.settings import swept_settings
+from sim.ui import compare_plots as plots
+from sim.ui.bands_view import ParameterRanges, ProjectionRanges
+from sim.ui.compare_plots import PlotlyChart
 from sim.vocabulary import SETTLEMENT_TYPES
 
 BASELINE_KEYS = ("intervention", "scenario")
@@ -85,14 +84,24 @@ def comparison_for(sweep_dir: Path, key: str, value: str):
     )
 
 
-def region_for(sweep_dir: Path):
-    """The region graph the sweep's runs used (from a run manifest), for the map."""
-    from sim.region import build_region
+def dimensions(runs: pd.DataFrame) -> list[str]:
+    """The run dimensions the sweep varies, the one to open on first: ``intervention``, then
+    ``scenario``, then each swept setting (``sim.store.settings``; a parameter sweep).
 
-    path = sweep_runs(sweep_dir)["path"].iloc[0]
-    resolved = read_manifest(path)["config"]["region"]
-    cfg = OmegaConf.merge(OmegaConf.structured(RegionConfig), resolved)
-    return _cached(("region", OmegaConf.to_yaml(cfg)), lambda: build_region(cfg))
+    A sweep that varies nothing gives ``["intervention"]``; its comparison then says there is
+    nothing to compare."""
+    varying = [k for k in BASELINE_KEYS if runs[k].astype(str).nunique() > 1]
+    settings = swept_settings(runs) if "path" in runs else pd.DataFrame()
+    return [*varying, *settings.columns] or [BASELINE_KEYS[0]]
+
+
+def sweep_overview(sweep_dir: Path) -> tuple[pd.DataFrame, list[str]]:
+    runs = sweep_runs(sweep_dir)
+    return runs, dimensions(runs)
+
+
+def district_names() -> dict[str, str]:
+    return load_districts().set_index("district_id")["name"].to_dict()
 
 
 def export_bytes(comparison, kind: str) -> bytes:
@@ -111,7 +120,7 @@ def export_bytes(comparison, kind: str) -> bytes:
 def format_amount(value: float, unit: str) -> str:
     if value is None or pd.isna(value):
         return "n/a"
-    div, shown = charts.scale_for(str(unit))
+    div, shown = plots.scale_for(str(unit))
     v = value / div
     digits = 2 if abs(v) < 100 else 0
     return f"{v:,.{digits}f} {shown}".strip()
@@ -144,6 +153,9 @@ CSS = """
 .sim-compare-headline tr.sig td.num:first-of-type { font-weight: 600; }
 .sim-compare-headline .note { color: #777; font-size: 11px; }
 """
+WIDE = {"min-width": "min(100%, 460px)", "flex": "1"}  # side by side, stacked on a phone
+WRAP = {"align-items": "center", "flex-wrap": "wrap"}
+SMALL = {"font-size": "12px", "color": "#666", "overflow-wrap": "anywhere"}
 
 
 @solara.component
@@ -158,7 +170,7 @@ def CompareView(results_dir: Path):
     chosen = solara.use_reactive(None)
     current = chosen.value if chosen.value in labels else next(iter(labels), None)
     solara.Style(CSS)
-    with solara.Row(style={"align-items": "center"}):
+    with solara.Row(style=WRAP):
         solara.Select(
             "Finished sweep",
             list(labels),
@@ -169,7 +181,7 @@ def CompareView(results_dir: Path):
         solara.Button(
             "Rescan", icon_name="mdi-refresh", on_click=lambda: refresh.set(refresh.value + 1)
         )
-        solara.Text(f"results folder: {results_dir}", style={"font-size": "12px", "color": "#666"})
+        solara.Text(f"results folder: {results_dir}", style=SMALL)
     if error:
         solara.Error(f"Cannot list {results_dir}: {error}", classes=["sim-compare-error"])
         return
@@ -192,40 +204,54 @@ def _label(path: Path, results_dir: Path) -> str:
 @solara.component
 def SweepComparison(sweep_dir: Path, scan: int = 0):
     """``scan`` counts the user's rescans: the runs are read again on each."""
-    key = solara.use_reactive("intervention")
+    chosen_key = solara.use_reactive(None)
     chosen_base = solara.use_reactive(None)
-    runs, error = solara.use_memo(
-        lambda: _attempt(f"reading {sweep_dir}", lambda: sweep_runs(sweep_dir)),
+    overview, error = solara.use_memo(
+        lambda: _attempt(f"reading {sweep_dir}", lambda: sweep_overview(sweep_dir)),
         [str(sweep_dir), scan],
     )
-    values = [] if runs is None else sorted(runs[key.value].astype(str).unique())
-    default = DEFAULT_BASELINE[key.value]
+    runs, dims = overview if overview is not None else (None, [BASELINE_KEYS[0]])
+    # the dimension the sweep varies, unless the user chose another it also varies
+    key = _pick(chosen_key.value, dims)
+    paired = key in BASELINE_KEYS
+    values = [] if runs is None or not paired else sorted(runs[key].astype(str).unique())
+    default = DEFAULT_BASELINE.get(key)
     if chosen_base.value in values:
         base = chosen_base.value
     else:
         base = default if default in values or not values else values[0]
 
+    def compare():
+        if runs is None or not paired:
+            return None, None
+        return _attempt(f"comparing {sweep_dir}", lambda: comparison_for(sweep_dir, key, base))
+
     task = solara.lab.use_task(
-        lambda: _attempt(
-            f"comparing {sweep_dir}", lambda: comparison_for(sweep_dir, key.value, base)
-        ),
-        dependencies=[str(sweep_dir), key.value, base, scan],
-        raise_error=False,
+        compare, dependencies=[str(sweep_dir), key, base, scan], raise_error=False
     )
     if error:
         solara.Error(error, classes=["sim-compare-error"])
         return
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+    with solara.Row(style=WRAP):
         solara.Text("Compare arms of")
-        solara.ToggleButtonsSingle(value=key, values=list(BASELINE_KEYS))
-        solara.Select(
-            "against the baseline",
-            values,
-            value=base,
-            on_value=chosen_base.set,
-            classes=["sim-baseline"],
-        )
+        if len(dims) <= 4:
+            solara.ToggleButtonsSingle(
+                value=key, values=dims, on_value=chosen_key.set, classes=["sim-dimension"]
+            )
+        else:  # e.g. a sensitivity design varies dozens of settings
+            solara.Select("dimension", dims, value=key, on_value=chosen_key.set)
+        if paired:
+            solara.Select(
+                "against the baseline",
+                values,
+                value=base,
+                on_value=chosen_base.set,
+                classes=["sim-baseline"],
+            )
         solara.Text(f"{len(runs)} finished runs", style={"color": "#666"})
+    if not paired:
+        ParameterRanges(sweep_dir, key, _cached, scan)
+        return
     if task.pending or task.not_called:
         solara.ProgressLinear(True)
         solara.Text("computing the paired comparison …")
@@ -234,7 +260,8 @@ def SweepComparison(sweep_dir: Path, scan: int = 0):
     if message:
         solara.Error(f"No comparison: {message}", classes=["sim-compare-error"])
         return
-    ComparisonResult(sweep_dir, comparison)
+    if comparison is not None:
+        ComparisonResult(sweep_dir, comparison)
 
 
 @solara.component
@@ -249,8 +276,7 @@ def ComparisonResult(sweep_dir: Path, comparison):
     contexts = [str(x) for x in c.meta["contexts"]]
     arm = _pick(chosen_arm.value, list(c.arms))
     context = _pick(chosen_context.value, contexts)
-    region = solara.use_memo(lambda: _region_or_none(sweep_dir), [str(sweep_dir)])
-    names = {} if region is None else region.districts.set_index("district_id")["name"].to_dict()
+    names = solara.use_memo(district_names, [])
 
     def rows(df: pd.DataFrame) -> pd.DataFrame:
         return df[(df["arm"] == arm) & (df[other].astype(str) == context)]
@@ -265,7 +291,7 @@ def ComparisonResult(sweep_dir: Path, comparison):
     key = [id(c), arm, context]
     stem = f"comparison__{sweep_dir.name}__{c.baseline_label.replace('=', '-')}"
 
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+    with solara.Row(style=WRAP):
         solara.Select(
             f"Arm ({c.meta['key']})",
             list(c.arms),
@@ -284,7 +310,7 @@ def ComparisonResult(sweep_dir: Path, comparison):
         solara.FileDownload(
             lambda: export_bytes(c, "zip"),
             filename=f"{stem}.zip",
-            label="Download all (CSV, XLSX, PNG, summary)",
+            label="Download all (ZIP)",
             mime_type="application/zip",
         )
     m = c.meta
@@ -297,15 +323,16 @@ def ComparisonResult(sweep_dir: Path, comparison):
     for note in c.notes:
         solara.Warning(note, dense=True)
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-        with solara.Column(style={"min-width": "420px", "flex": "1"}):
+        with solara.Column(style=WIDE):
             solara.HTML("b", "Headline differences (arm − baseline), 95 % CI from paired seeds")
-            solara.HTML(
-                "table",
-                unsafe_innerHTML=headline_html(head),
-                classes=["sim-compare-headline"],
-                attributes={"data-testid": "compare-headline"},
-            )
-        with solara.Column(style={"min-width": "480px", "flex": "1"}):
+            with solara.Div(style={"overflow-x": "auto", "max-width": "100%"}):
+                solara.HTML(
+                    "table",
+                    unsafe_innerHTML=headline_html(head),
+                    classes=["sim-compare-headline"],
+                    attributes={"data-testid": "compare-headline"},
+                )
+        with solara.Column(style=WIDE):
             solara.Select(
                 "Metric over time",
                 time_metrics,
@@ -314,8 +341,8 @@ def ComparisonResult(sweep_dir: Path, comparison):
             )
             t_rows = over_time[over_time["metric"] == time_metric]
             unit = str(t_rows["unit"].iloc[0]) if len(t_rows) else ""
-            Chart(
-                lambda: charts.difference_over_time(
+            PlotlyChart(
+                lambda: plots.difference_over_time(
                     t_rows, f"{time_metric}: {arm} − baseline", unit
                 ),
                 [*key, time_metric],
@@ -325,8 +352,8 @@ def ComparisonResult(sweep_dir: Path, comparison):
                 sweep_dir, c.meta["key"], arm, c.baseline_label.split("=", 1)[1], context, _cached
             )
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-        with solara.Column(style={"min-width": "480px", "flex": "1"}):
-            with solara.Row():
+        with solara.Column(style=WIDE):
+            with solara.Row(style=WRAP):
                 solara.Select(
                     "Metric by district",
                     district_metrics,
@@ -344,46 +371,24 @@ def ComparisonResult(sweep_dir: Path, comparison):
             d_rows = d_rows[d_rows["year"] == year]
             d_unit = str(d_rows["unit"].iloc[0]) if len(d_rows) else ""
             where = "" if settlement.value == "all" else f", {settlement.value} places"
-            Chart(
+            PlotlyChart(
                 lambda: (
-                    charts.difference_by_district(
+                    plots.difference_by_district(
                         d_rows, names, f"{district_metric} {year}{where}: by district", d_unit
                     )
                     if len(d_rows)
-                    else charts.placeholder("no district rows for this choice")
+                    else plots.placeholder("no district rows for this choice")
                 ),
                 [*key, district_metric, settlement.value],
                 classes=["sim-compare-districts"],
             )
-        with solara.Column(style={"min-width": "480px", "flex": "1"}):
+        with solara.Column(style=WIDE):
             places = rows(c.places)
-            Chart(
-                lambda: _change_map(region, places, m),
-                key,
-                format="png",
-                classes=["sim-compare-map"],
+            PlotlyChart(
+                lambda: plots.places_map(places, m["places_year"]), key, classes=["sim-compare-map"]
             )
 
 
 def _pick(value, allowed: list):
     """The user's choice while it is still offered, else the first option."""
     return value if value in allowed else (allowed[0] if allowed else None)
-
-
-def _region_or_none(sweep_dir: Path):
-    region, _ = _attempt(f"the region of {sweep_dir}", lambda: region_for(sweep_dir))
-    return region  # without it the map is a placeholder
-
-
-def _change_map(region, places: pd.DataFrame, meta: dict):
-    title = f"Value added change per place, {meta['places_year']} (mean over pairs)"
-    if region is None or places.empty:
-        return charts.placeholder("no place data for the map")
-    values = (
-        places.set_index("place_id")["value_added_change_eur"]
-        .reindex(region.places["place_id"])
-        .to_numpy(float)
-    )
-    return charts.region_map(
-        region, np.nan_to_num(values), "value added change (€ per year)", title, diverging=True
-    )
