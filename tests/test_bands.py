@@ -171,8 +171,8 @@ def test_compare_view_projection_figure_draws_arm_and_baseline_bands():
     arms = arms_to_draw("intervention", "rural_hubs", "none", "baseline")
     assert arms == [("baseline", "rural_hubs"), ("baseline", "none")]
     assert arms_to_draw("scenario", "early_exit", "baseline", "none")[1] == ("baseline", "none")
-    ax = projection_figure(bands, "employees", arms).axes[0]
-    medians = [line.get_ydata().tolist() for line in ax.get_lines()]
+    fig = projection_figure(bands, "employees", arms)
+    medians = [list(t.y) for t in fig.data if "median" in t.name]
     assert medians == [[2.0, 2.0, 2.0], [1.0, 1.0, 1.0]]
-    assert len(ax.collections) == 2  # one band per arm
-    assert "n=3" in ax.get_legend_handles_labels()[1][0]
+    assert len([t for t in fig.data if t.fill == "toself"]) == 2  # one band per arm
+    assert "n=3" in [t.name for t in fig.data if "median" in t.name][0]

@@ -144,10 +144,10 @@ def test_live_and_compare_views_in_chromium(server, tmp_path):
             expect(headline).to_contain_text("value_added_eur_2026")
             diff = page.get_by_test_id("compare-value_added_eur_2026").inner_text()
             assert "M€/year" in diff
-            expect(page.locator(".sim-compare-map img")).to_be_visible()
-            expect(page.locator(".sim-compare-time img")).to_be_visible()
+            expect(page.locator(".sim-compare-map .js-plotly-plot")).to_be_visible()
+            expect(page.locator(".sim-compare-time .js-plotly-plot")).to_be_visible()
             # the projection range (5-95 % of runs) of the arm and its baseline, apart from the CI
-            expect(page.locator(".sim-compare-bands img")).to_be_visible()
+            expect(page.locator(".sim-compare-bands .js-plotly-plot")).to_be_visible()
             page.wait_for_timeout(500)
             compare_png = tmp_path / "ui_compare.png"
             page.screenshot(path=str(compare_png), full_page=True)

@@ -27,7 +27,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--results-dir",
         default="results",
-        help="folder whose sweeps the compare view lists (default: results)",
+        help="folder whose sweeps and reports the compare and study views list (default: results)",
     )
     args = parser.parse_args(argv)
     if not 0 < args.port < 65536:
