@@ -123,8 +123,8 @@ def test_live_and_compare_views_in_chromium(server, tmp_path):
             expect(quarter).to_have_text("2025Q3", timeout=30_000)
             expect(value_added).not_to_have_text(first_value)
             assert (value_added.inner_text(), firms.inner_text()) != (first_value, first_firms)
-            expect(page.locator(".sim-map img")).to_be_visible()
-            expect(page.locator(".sim-plot-va img")).to_be_visible()
+            expect(page.locator(".sim-map .main-svg").first).to_be_visible(timeout=60_000)
+            expect(page.locator(".sim-plot-va .main-svg").first).to_be_visible(timeout=60_000)
             page.wait_for_timeout(500)  # let the last images paint
             live_png = tmp_path / "ui_live.png"
             page.screenshot(path=str(live_png), full_page=True)

@@ -263,27 +263,6 @@ def test_play_steps_in_the_background_until_paused():
     rc.close()
 
 
-def test_map_metric_choice_redraws_the_map(caplog):
-    import ipywidgets
-
-    from sim.ui.live import LiveView
-
-    box, rc = solara.render(LiveView(initial=SMALL), handle_error=False)
-    _button(rc, "Step").click()
-    select = rc.find(v.Select, label="Colour places by").widget
-    assert select.items == list(MAP_METRICS.values())
-    seen = []
-    for label in MAP_METRICS.values():
-        select.v_model = label
-        seen.append({e.widget.value for e in rc.find(ipywidgets.Image)})
-    # each metric gives a different map image; no figure failed to draw
-    new_images = [b - a for a, b in zip(seen, seen[1:], strict=False)]
-    assert all(len(n) >= 1 for n in new_images)
-    assert "figure failed" not in caplog.text
-    rc.close()
-
-
-# ---- the compare view -------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory) -> Path:
     return shared_sweep(tmp_path_factory)

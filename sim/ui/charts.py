@@ -1,4 +1,6 @@
-"""Matplotlib figures for the UI, built from the recorded tables (no UI code, no pyplot).
+"""Matplotlib figures of the compare view, built from tables (no UI code, no pyplot).
+
+The live view draws Plotly figures instead (:mod:`sim.ui.plots`, :mod:`sim.ui.map_figure`).
 
 Figures are ``matplotlib.figure.Figure`` objects created directly, not through ``pyplot``: the
 server draws them from several threads and pyplot's global state is not thread-safe.
@@ -8,15 +10,13 @@ lines); there are no map tiles, the UI works offline.
 
 from __future__ import annotations
 
-import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib import colors, patheffects, ticker
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from sim.ui.live_run import CLOSURE_COLUMNS, SUCCESSION_COLUMNS
-from sim.vocabulary import SETTLEMENT_TYPES, TRADE_GROUPS, quarter_to_year
+from sim.vocabulary import quarter_to_year
 
 SETTLEMENT_COLOURS = {"rural": "#2e7d32", "town": "#f9a825", "city": "#1565c0"}
 PLOT_SIZE = (5.6, 3.3)
@@ -161,115 +161,10 @@ def _district_labels(ax, region) -> None:
         )
 
 
-# ---- live plots -----------------------------------------------------------------------------
+# ---- shared helpers ---------------------------------------------------------------------------
 def _marker(x) -> dict:
     """Dots while a run has few quarters, so a one-quarter line is visible at all."""
     return {"marker": "o", "markersize": 3} if len(x) <= 8 else {}
-
-
-def _by_time(df: pd.DataFrame, column: str, by: str | None = None):
-    if by is None:
-        s = df.groupby("quarter", sort=False)[column].sum()
-        return quarter_to_year(s.index), s
-    wide = df.pivot_table(index="quarter", columns=by, values=column, aggfunc="sum", observed=True)
-    return quarter_to_year(wide.index), wide
-
-
-def value_added_by_settlement(groups: pd.DataFrame) -> Figure:
-    fig = _figure()
-    ax = fig.add_subplot()
-    x, wide = _by_time(groups, "value_added_eur", "settlement_type")
-    for s in SETTLEMENT_TYPES:
-        if s in wide:
-            ax.plot(x, wide[s] / 1e6, label=s, color=SETTLEMENT_COLOURS[s], lw=2, **_marker(x))
-    _finish(ax, "Value added: rural, town, city", "M€ per quarter")
-    return fig
-
-
-def firms_and_employees_by_group(groups: pd.DataFrame, labels: dict[str, str]) -> Figure:
-    fig = _figure((PLOT_SIZE[0] * 2, PLOT_SIZE[1]), left=0.07, right=0.78, wspace=0.22)
-    ax_f, ax_e = fig.subplots(1, 2)
-    x, firms = _by_time(groups, "firms", "trade_group")
-    _, employees = _by_time(groups, "employees", "trade_group")
-    palette = matplotlib.colormaps["tab10"]
-    for i, g in enumerate(TRADE_GROUPS):
-        if g in firms:
-            style = {"color": palette(i), "lw": 1.8, **_marker(x)}
-            ax_f.plot(x, firms[g], label=labels.get(g, g), **style)
-            ax_e.plot(x, employees[g], **style)
-    _finish(ax_f, "Craft firms by trade group", "firms", legend=False)
-    _finish(ax_e, "Employees by trade group", "persons", legend=False)
-    fig.legend(loc="center right", fontsize=7, frameon=False)
-    return fig
-
-
-def unmet_demand(groups: pd.DataFrame) -> Figure:
-    fig = _figure(right=0.88)
-    ax = fig.add_subplot()
-    x, wide = _by_time(groups, "unmet_demand_eur", "settlement_type")
-    for s in SETTLEMENT_TYPES:
-        if s in wide:
-            ax.plot(
-                x,
-                wide[s] / 1e6,
-                label=f"{s} (customers)",
-                color=SETTLEMENT_COLOURS[s],
-                lw=2,
-                **_marker(x),
-            )
-    _, demand = _by_time(groups, "demand_eur")
-    _, unmet = _by_time(groups, "unmet_demand_eur")
-    share = ax.twinx()
-    share.plot(x, 100 * unmet / demand.where(demand > 0), color="#616161", ls="--", lw=1.2)
-    share.set_ylabel("% of demand (dashed)", fontsize=8)
-    share.tick_params(labelsize=8)
-    _finish(ax, "Unmet demand", "M€ per quarter")
-    return fig
-
-
-def closures_and_successions(groups: pd.DataFrame) -> Figure:
-    fig = _figure()
-    ax = fig.add_subplot()
-    per_q = groups.groupby("quarter", sort=False)[
-        [*CLOSURE_COLUMNS, *SUCCESSION_COLUMNS, "startups"]
-    ].sum()
-    per_q["handed_over"] = per_q[list(SUCCESSION_COLUMNS)].sum(axis=1)
-    x = quarter_to_year(per_q.index)
-    lines = [
-        ("closures_no_successor", "closed: no successor", "#c62828", 1.8, "-"),
-        ("closures_losses", "closed: losses", "#ef6c00", 1.4, "-"),
-        ("closures_other", "closed: other", "#8d6e63", 1.2, "-"),
-        ("handed_over", "handed over", "#2e7d32", 2.0, "-"),
-        ("startups", "start-ups", "#1565c0", 1.2, "--"),
-    ]
-    for column, label, colour, width, style in lines:
-        ax.plot(x, per_q[column], color=colour, lw=width, ls=style, label=label, **_marker(x))
-    _finish(ax, "Closures vs successions", "firms per quarter", legend=False)
-    ax.legend(fontsize=7, frameon=False, ncols=2, loc="upper left", bbox_to_anchor=(0, -0.14))
-    ax.figure.subplots_adjust(bottom=0.33)
-    return fig
-
-
-def population_index(districts: pd.DataFrame, names: dict[str, str]) -> Figure:
-    fig = _figure()
-    ax = fig.add_subplot()
-    wide = districts.pivot_table(index="quarter", columns="district_id", values="population")
-    x = quarter_to_year(wide.index)
-    palette = matplotlib.colormaps["tab10"]
-    for i, d in enumerate(wide.columns):
-        index = 100 * wide[d] / wide[d].iloc[0]
-        ax.plot(x, index, lw=1.5, color=palette(i), label=names.get(d, d), **_marker(x))
-    total = wide.sum(axis=1)
-    ax.plot(x, 100 * total / total.iloc[0], lw=2.5, color="black", label="region", **_marker(x))
-    _finish(
-        ax,
-        f"Population (first quarter = 100; region {total.iloc[-1] / 1e6:.2f} M)",
-        "index",
-        legend=False,
-    )
-    ax.legend(fontsize=6.5, frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, -0.14))
-    fig.subplots_adjust(bottom=0.36)
-    return fig
 
 
 # ---- comparison plots -----------------------------------------------------------------------

@@ -3,30 +3,41 @@
 Changing a control builds a new model at once (a few tenths of a second on the full region
 with aggregated households); a configuration Hydra or the schema rejects is shown as a message.
 Play steps the model in a background thread and redraws every N quarters, so the page stays
-responsive while it runs.
+responsive while it runs. Its charts and map are Plotly figures (:mod:`sim.ui.plots`,
+:mod:`sim.ui.map_figure`: hover values, zoom), shown through ``solara.FigurePlotly``, whose
+JavaScript ships inside the plotly package (no CDN); :class:`Chart` draws the matplotlib
+figures the compare view still uses.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 import time
 from collections.abc import Callable
 
+import plotly.graph_objects as go
 import solara
 import solara.lab
+from plotly.graph_objs import FigureWidget
 
 from sim.datasets import load_trade_groups
-from sim.ui import charts
+from sim.ui import charts, plots
+from sim.ui.live_controls import Controls
 from sim.ui.live_run import HEADLINE, MAP_METRICS, LiveRun, Snapshot, format_value
-from sim.ui.options import LiveSettings, description, interventions, regions, scenarios
+from sim.ui.map_figure import district_map
+from sim.ui.options import LiveSettings
 
 # quarters per second while playing; 0 = as fast as the model steps
 SPEEDS = {"1 / s": 1.0, "2 / s": 2.0, "4 / s": 4.0, "max": 0.0}
 REDRAW_EVERY = [1, 2, 4, 8]
-LOG_METRICS = {"value_added", "unmet_demand", "firms", "closures"}
+RESIZE_AFTER_S = (0.5, 2.0, 6.0)  # after a figure is drawn: measure its container again
+# containers are solara Rows and Columns (Vuetify sheets), not Divs: tests find widgets by type,
+# and a search for v.Html stops at the first Html it meets
+WRAP = {"flex-wrap": "wrap", "align-items": "flex-start"}
 METRIC_BY_LABEL = {label: key for key, label in MAP_METRICS.items()}
-MAP_COLOURS = {"unmet_demand": "magma_r", "unmet_share": "magma_r", "closures": "Reds"}
+MAP_COLOURS = {"unmet_demand": "Magma_r", "unmet_share": "Magma_r", "closures": "Reds"}
 
 
 @solara.component
@@ -48,6 +59,57 @@ def Chart(
     figure = solara.use_memo(safe_make, dependencies)
     with solara.Div(classes=["sim-chart", *(classes or [])]):
         solara.FigureMatplotlib(figure, dependencies=dependencies, format=format)
+
+
+@solara.component
+def PlotlyChart(make: Callable, dependencies: list, classes: list[str] | None = None):
+    """A Plotly figure rebuilt only when ``dependencies`` change; an error shows in its place.
+
+    Like ``solara.FigurePlotly`` (one ``FigureWidget`` kept, its layout and traces replaced),
+    plus a late relayout: Plotly sizes a figure to its container when it is first drawn, and
+    the container may have no width yet then (the figure is drawn 700 px wide and cut off).
+    Every relayout of an autosized figure measures the container again.
+    """
+
+    def safe_make():
+        try:
+            return make()
+        except Exception as exc:  # noqa: BLE001 -- any plotting bug; the message is shown
+            logging.getLogger("sim.ui").exception("figure failed")
+            fig = go.Figure()
+            fig.add_annotation(text=f"figure failed: {type(exc).__name__}: {exc}"[:120])
+            return fig.update_layout(height=200)
+
+    figure = solara.use_memo(safe_make, dependencies)
+    with solara.Column(classes=["sim-chart", *(classes or [])], gap="0px"):
+        _FigureWidget(figure, dependencies)
+
+
+@solara.component
+def _FigureWidget(figure: go.Figure, dependencies: list):
+    element = FigureWidget.element()
+
+    def update() -> None:
+        widget = solara.get_widget(element)
+        with widget.batch_update():
+            widget.layout = figure.layout
+            widget.layout.autosize = True
+            old = len(widget.data)
+            widget.add_traces(figure.data)
+            widget.data = widget.data[old:]
+        for delay in RESIZE_AFTER_S:
+            threading.Timer(delay, _remeasure, (widget, delay)).start()
+
+    solara.use_effect(update, dependencies)
+    return element
+
+
+def _remeasure(widget, tag: float) -> None:
+    """A no-op relayout (the layout's ``meta``), so Plotly measures the container again."""
+    try:
+        widget.layout.meta = tag
+    except Exception:  # noqa: BLE001 -- the widget was closed meanwhile: nothing to size
+        pass
 
 
 def headline_html(snap: Snapshot, first_label: str) -> str:
@@ -73,6 +135,21 @@ CSS = """
 .sim-headline td.unit { color: #777; font-size: 11px; }
 .sim-quarter { font-size: 22px; font-weight: 600; }
 .sim-chart img { max-width: 100%; height: auto; }
+/* one column on a phone: the controls above, plots full width; side by side from ~900 px */
+.sim-live { width: 100%; }
+.sim-live-controls { flex: 1 1 300px; max-width: 100%; min-width: 0; }
+@media (min-width: 900px) { .sim-live-controls { max-width: 380px; } }
+.sim-live-plots { flex: 3 1 560px; min-width: 0; max-width: 100%; }
+.sim-live-top > * { min-width: 0; max-width: 100%; }
+.sim-map-box { flex: 3 1 440px; }
+.sim-headline-box { flex: 2 1 300px; }
+.sim-plots.d-flex { display: grid !important; gap: 8px; width: 100%;
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, 400px), 1fr)); }
+/* contain: a figure first drawn 700 px wide must not widen the page on a phone */
+.sim-chart { min-width: 0; max-width: 100%; width: 100%; overflow: hidden;
+  contain: inline-size; }
+.sim-param-label { font-size: 12px; color: #444; display: block; margin-top: 6px; }
+.sim-live .v-input__details { display: none; }
 """
 
 
@@ -123,15 +200,16 @@ def LiveView(initial: LiveSettings | None = None):
     version.value  # noqa: B018 -- reading it subscribes this component to redraws
     snap = run.snapshot()
     solara.Style(CSS)
-    with solara.Columns([1, 3], gutters_dense=True):
-        with solara.Column():
-            Controls(settings, change)
+    cfg = run.model.cfg if run.ok else None
+    modelled = tuple(run.model.region.districts["district_id"]) if run.ok else ()
+    with solara.Row(classes=["sim-live"], gap="12px", style=WRAP):
+        with solara.Column(classes=["sim-live-controls"], gap="8px"):
             with solara.Card("Run", margin=0):
                 solara.HTML("div", snap.label, classes=["sim-quarter"])
                 solara.HTML("div", f"{snap.done} of {snap.total} quarters simulated")
                 if snap.total:
                     solara.ProgressLinear(100.0 * snap.done / snap.total)
-                with solara.Row(gap="4px"):
+                with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
                     busy = playing.value or not run.running
                     solara.Button(
                         "Step", on_click=lambda: step(1), disabled=busy, classes=["sim-step"]
@@ -154,7 +232,8 @@ def LiveView(initial: LiveSettings | None = None):
                 solara.Select(
                     "Redraw plots every N quarters while playing", REDRAW_EVERY, value=redraw_every
                 )
-        with solara.Column():
+            Controls(settings, change, cfg, modelled)
+        with solara.Column(classes=["sim-live-plots"], gap="8px"):
             if run.error:
                 prefix = "The run stopped" if run.failed else "These settings cannot be run"
                 solara.Error(
@@ -162,47 +241,8 @@ def LiveView(initial: LiveSettings | None = None):
                     classes=["sim-error"],
                     style={"white-space": "pre-wrap"},
                 )
-            if run.ok:
-                LivePlots(run, snap, map_metric)
-
-
-@solara.component
-def Controls(settings: LiveSettings, change: Callable[..., None]):
-    with solara.Card("Scenario and intervention", margin=0):
-        solara.Select(
-            "Scenario",
-            list(scenarios()),
-            value=settings.scenario,
-            on_value=lambda v: change(scenario=v),
-            classes=["sim-scenario"],
-        )
-        solara.Text(description("scenario", settings.scenario), style={"font-size": "12px"})
-        solara.SelectMultiple(
-            "Interventions (none selected = no intervention)",
-            list(settings.interventions),
-            list(interventions()),
-            on_value=lambda v: change(interventions=tuple(v)),
-            classes=["sim-interventions"],
-        )
-        solara.InputInt(
-            "Seed",
-            value=settings.seed,
-            on_value=lambda v: change(seed=int(v)),
-            classes=["sim-seed"],
-        )
-        solara.Text("Region")
-        solara.ToggleButtonsSingle(
-            value=settings.region,
-            values=list(regions()),
-            on_value=lambda v: change(region=v),
-            classes=["sim-region"],
-        )
-        solara.InputInt(
-            "Households per agent (1 = every household)",
-            value=settings.households_per_agent,
-            on_value=lambda v: change(households_per_agent=int(v)),
-            classes=["sim-households"],
-        )
+            if run.ok:  # keyed: an error message above it must not re-create it
+                LivePlots(run, snap, map_metric).key("live-plots")
 
 
 @solara.component
@@ -217,54 +257,75 @@ def LivePlots(run: LiveRun, snap: Snapshot, map_metric: solara.Reactive[str]):
     metric = METRIC_BY_LABEL[map_metric.value]
 
     def make_map():
-        values = snap.place_values.get(metric) if snap.started else None
-        title = f"{MAP_METRICS[metric]}, {snap.label}" if snap.started else "Places (population)"
-        return charts.region_map(
+        if not snap.started:
+            return district_map(region, None, None, "", "Districts and places (population)")
+        return district_map(
             region,
-            values,
+            snap.district_values[metric],
+            snap.place_values[metric],
             MAP_METRICS[metric],
-            title,
-            log=metric in LOG_METRICS,
-            cmap=MAP_COLOURS.get(metric, "viridis"),
+            f"{MAP_METRICS[metric]}, {snap.label}",
+            share=metric == "unmet_share",
+            scale=MAP_COLOURS.get(metric, "YlOrRd"),
         )
 
-    with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-        with solara.Column(style={"min-width": "480px", "flex": "3"}):
-            solara.Select(
-                "Colour places by",
-                list(MAP_METRICS.values()),
-                value=map_metric,
-                classes=["sim-map-metric"],
-            )
-            Chart(make_map, [*key, metric], format="png", classes=["sim-map"])
-        with solara.Column(style={"min-width": "320px", "flex": "2"}):
-            solara.HTML("b", f"Headline figures, {snap.label}")
-            if snap.started:
-                solara.HTML(
-                    "table",
-                    unsafe_innerHTML=headline_html(snap, snap.tables["groups"]["quarter"].iloc[0]),
-                    classes=["sim-headline"],
-                    attributes={"data-testid": "headline"},
+    # one root element whatever is shown: a component whose root changes from one element to
+    # several is re-created whole, and a Plotly widget closed while its view still renders
+    # breaks the page ("no comm channel defined")
+    with solara.Column(classes=["sim-live-output"], gap="8px"):
+        with solara.Row(classes=["sim-live-top"], gap="12px", style=WRAP):
+            with solara.Column(classes=["sim-map-box"], gap="0px"):
+                solara.Select(
+                    "Colour districts by",
+                    list(MAP_METRICS.values()),
+                    value=map_metric,
+                    classes=["sim-map-metric"],
                 )
-            else:
-                solara.Info("Press Step or Play to simulate the first quarter.")
-            solara.Text(
-                f"{model.cfg.scenario.name} · intervention "
-                f"{'+'.join(run.settings.interventions) or 'none'} · seed {model.cfg.seed} · "
-                f"region {model.cfg.region.name} · {model.cfg.households_per_agent:g} households "
-                "per agent",
-                style={"font-size": "12px", "color": "#555"},
+                PlotlyChart(make_map, [*key, metric], classes=["sim-map"])
+            HeadlineBox(run, snap)
+        if snap.started:
+            PlotGrid(snap, names, group_labels, key)
+
+
+@solara.component
+def HeadlineBox(run: LiveRun, snap: Snapshot):
+    model = run.model
+    with solara.Column(classes=["sim-headline-box"], gap="4px"):
+        solara.HTML("b", f"Headline figures, {snap.label}")
+        if snap.started:
+            solara.HTML(
+                "table",
+                unsafe_innerHTML=headline_html(snap, snap.tables["groups"]["quarter"].iloc[0]),
+                classes=["sim-headline"],
+                attributes={"data-testid": "headline"},
             )
-    if not snap.started:
-        return
-    groups, districts = snap.tables["groups"], snap.tables["districts"]
-    with solara.Row(style={"flex-wrap": "wrap"}):
-        Chart(lambda: charts.value_added_by_settlement(groups), key, classes=["sim-plot-va"])
-        Chart(lambda: charts.unmet_demand(groups), key, classes=["sim-plot-unmet"])
-        Chart(lambda: charts.closures_and_successions(groups), key, classes=["sim-plot-closures"])
-        Chart(lambda: charts.population_index(districts, names), key, classes=["sim-plot-pop"])
-        Chart(
-            lambda: charts.firms_and_employees_by_group(groups, group_labels),
-            key,
-            classes=["sim-plot-firms"],
+        else:
+            solara.Info("Press Step or Play to simulate the first quarter.")
+        solara.Text(
+            f"{model.cfg.scenario.name} · intervention "
+            f"{'+'.join(run.settings.interventions) or 'none'} · seed {model.cfg.seed} · "
+            f"region {model.cfg.region.name} · {model.cfg.households_per_agent:g} households "
+            "per agent",
+            style={"font-size": "12px", "color": "#555"},
         )
+        if run.settings.params:
+            solara.Text(
+                "set here: " + ", ".join(o for o in run.overrides if "." in o.split("=")[0]),
+                style={"font-size": "11px", "color": "#555", "word-break": "break-all"},
+                classes=["sim-overrides"],
+            )
+
+
+@solara.component
+def PlotGrid(snap: Snapshot, names: dict, group_labels: dict, key: list):
+    groups, districts = snap.tables["groups"], snap.tables["districts"]
+    with solara.Column(classes=["sim-plots"], gap="8px"):
+        for css, make in (
+            ("sim-plot-va", lambda: plots.value_added_by_settlement(groups)),
+            ("sim-plot-unmet", lambda: plots.unmet_demand(groups)),
+            ("sim-plot-closures", lambda: plots.closures_and_successions(groups)),
+            ("sim-plot-pop", lambda: plots.population_index(districts, names)),
+            ("sim-plot-firms", lambda: plots.firms_by_group(groups, group_labels, "firms")),
+            ("sim-plot-employees", lambda: plots.firms_by_group(groups, group_labels, "employees")),
+        ):
+            PlotlyChart(make, key, classes=[css]).key(css)

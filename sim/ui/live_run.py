@@ -73,6 +73,8 @@ class Snapshot:
     running: bool
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # empty before the first step
     place_values: dict[str, np.ndarray] = field(default_factory=dict)  # MAP_METRICS -> per place
+    # MAP_METRICS -> per district (indexed by district_id): sums, or ratios of the sums
+    district_values: dict[str, pd.Series] = field(default_factory=dict)
     headline: dict[str, tuple[float, float | None]] = field(default_factory=dict)  # now, first
 
     @property
@@ -144,15 +146,18 @@ class LiveRun:
         if done == 0:
             return Snapshot(**base, running=bool(m.running))
         tables = {k: v.copy() for k, v in m.recorder.tables().items() if v is not None}
+        values, demand = self._place_values(tables["places"])
         return Snapshot(
             **base,
             running=bool(m.running),
             tables=tables,
-            place_values=self._place_values(tables["places"]),
+            place_values=values,
+            district_values=district_values(m.region.places, values, demand),
             headline=headline(tables),
         )
 
-    def _place_values(self, places: pd.DataFrame) -> dict[str, np.ndarray]:
+    def _place_values(self, places: pd.DataFrame) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The map metrics per place (in the region's place order), and the demand per place."""
         m = self.model
         region = m.region
         last = places[places["quarter"] == places["quarter"].iloc[-1]]
@@ -164,7 +169,7 @@ class LiveRun:
         t = m.firms.table
         closed = t.closed_quarter >= m.start_quarter
         closures = np.bincount(t.place[closed], minlength=region.n_places).astype(float)
-        return {
+        values = {
             "value_added": value_added,
             "value_added_per_capita": np.divide(
                 value_added, population, out=np.zeros_like(value_added), where=population > 0
@@ -175,6 +180,30 @@ class LiveRun:
             "firms": last["firms"].to_numpy(float),
             "closures": closures,
         }
+        return values, demand
+
+
+def district_values(
+    places: pd.DataFrame, values: dict[str, np.ndarray], demand: np.ndarray
+) -> dict[str, pd.Series]:
+    """The map metrics per district: amounts summed over its places; the two ratios are
+    ratios of the district's sums (not means of the places' ratios, which would weight a
+    village like a city)."""
+    frame = pd.DataFrame(
+        {
+            "district_id": places["district_id"].to_numpy(),
+            "population": places["population"].to_numpy(float),
+            "demand": np.nan_to_num(demand),
+            **{k: np.nan_to_num(v) for k, v in values.items()},
+        }
+    )
+    sums = frame.groupby("district_id", sort=False).sum(numeric_only=True)
+    out = {k: sums[k] for k in ("value_added", "unmet_demand", "firms", "closures")}
+    out["value_added_per_capita"] = sums["value_added"] / sums["population"].where(
+        sums["population"] > 0
+    )
+    out["unmet_share"] = 100.0 * sums["unmet_demand"] / sums["demand"].where(sums["demand"] > 0)
+    return {k: out[k] for k in MAP_METRICS}
 
 
 def headline(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[float, float | None]]:

@@ -2,13 +2,15 @@
 
 The UI turns a selection into Hydra overrides of *names* from these lists, so a user can only
 pick configs that ship with the project; nothing typed in the browser becomes a ``_target_``,
-a path or an arbitrary override.
+a path or an arbitrary override. The parameter sliders (:mod:`sim.ui.controls`) add overrides
+of a fixed set of schema keys, each value checked against the key's domain first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import Any
 
 import yaml
 
@@ -64,6 +66,21 @@ class LiveSettings:
     seed: int = 0
     region: str = "full"
     households_per_agent: int = 10
+    # (schema key, value) set by the parameter controls; lists as tuples (hashable)
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def param(self, key: str, default: Any = None) -> Any:
+        return dict(self.params).get(key, default)
+
+    def with_param(self, key: str, value: Any) -> LiveSettings:
+        """These settings with one parameter set (lists stored as tuples)."""
+        value = tuple(value) if isinstance(value, list) else value
+        kept = tuple((k, v) for k, v in self.params if k != key)
+        return replace(self, params=(*kept, (key, value)))
+
+    def keep_params(self, keys) -> tuple[tuple[str, Any], ...]:
+        """The parameters whose key is in ``keys`` (those of levers still chosen)."""
+        return tuple((k, v) for k, v in self.params if k in keys)
 
     def overrides(self) -> list[str]:
         """Hydra overrides for :func:`sim.config.load_config`; unknown names raise ConfigError."""
@@ -95,7 +112,24 @@ class LiveSettings:
             f"seed={self.seed}",
             f"households_per_agent={self.households_per_agent}",
             "progress=false",
+            *self.param_overrides(tuple(chosen)),
         ]
+
+    def param_overrides(self, chosen: tuple[str, ...]) -> list[str]:
+        """Overrides of the parameter controls: only the keys of :func:`controls_for` the
+        chosen levers, each value checked against its domain or choices (ConfigError)."""
+        from sim.ui.controls import check_param, controls_for, override
+
+        allowed = controls_for(chosen)
+        out = []
+        for key, value in self.params:
+            control = allowed.get(key)
+            if control is None:
+                raise ConfigError(
+                    f"config key '{key}' cannot be set here; allowed: {', '.join(allowed)}"
+                )
+            out.append(override(key, check_param(control, value)))
+        return out
 
 
 def _check(group: str, value: str, allowed: tuple[str, ...]) -> None:
