@@ -31,6 +31,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# each Plotly figure's drawn width against its container's (sim.ui.plotly_chart)
+FIGURE_SIZES = """() => Array.from(document.querySelectorAll('.sim-chart .js-plotly-plot'))
+    .filter(gd => gd.offsetParent !== null)
+    .map(gd => [gd._fullLayout.width, gd.parentElement.clientWidth])"""
+# every figure as wide as its container (within the width probe's 4 px), none wider
+FIGURES_FIT = f"""(n) => {{ const s = ({FIGURE_SIZES})();
+    return s.length === n && s.every(([w, c]) => w <= c + 1 && w >= c - 8); }}"""
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason="Debian's Chromium is not installed at /usr/bin/chromium "
@@ -100,6 +107,7 @@ def server(tmp_path_factory):
 
 
 def test_live_and_compare_views_in_chromium(server, tmp_path):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
@@ -136,6 +144,13 @@ def test_live_and_compare_views_in_chromium(server, tmp_path):
             page.locator(".sim-play").click()
             expect(quarter).not_to_have_text("start", timeout=30_000)
             page.locator(".sim-play").click()  # pause
+            # the live figures, redrawn while playing, still fill their columns
+            try:
+                page.wait_for_function(FIGURES_FIT, arg=7, timeout=30_000)
+            except PlaywrightTimeout:
+                pass  # the assertion says which figure does not fit
+            sizes = page.evaluate(FIGURE_SIZES)
+            assert len(sizes) == 7 and all(c - 8 <= w <= c + 1 for w, c in sizes), sizes
 
             # compare view: paired differences of the sweep the fixture made
             page.locator(".sim-view-compare").click()

@@ -63,6 +63,7 @@ def _figures(rc) -> dict[str, go.FigureWidget]:
 def test_a_scenario_only_sweep_opens_on_scenario_with_plotly_charts(results):
     import ipyvuetify as v
 
+    from sim.analysis.boundaries import ATTRIBUTION
     from sim.ui.compare_view import SweepComparison
 
     box, rc = solara.render(SweepComparison(results / "a_scenarios"), handle_error=False)
@@ -83,8 +84,13 @@ def test_a_scenario_only_sweep_opens_on_scenario_with_plotly_charts(results):
     (time_fig,) = [f for t, f in figures.items() if "early_exit − baseline" in t]
     assert [t.name for t in time_fig.data] == ["95 % CI of the mean difference", "mean difference"]
     (the_map,) = [f for t, f in figures.items() if t.startswith("Value added change per place")]
-    assert any("GeoBasis-DE / BKG" in a.text for a in the_map.layout.annotations)
+    # the licence's full attribution, on lon/lat axes at the live map's aspect (map_figure)
+    assert any(a.text == ATTRIBUTION for a in the_map.layout.annotations)
+    assert the_map.layout.yaxis.scaleanchor == "x" and 1.5 < the_map.layout.yaxis.scaleratio < 1.7
     assert len(the_map.data) == 4  # the small region's 3 district outlines and the places
+    # Saalekreis drawn with its hole (Halle): two rings, a gap after each
+    (saale,) = [t for t in the_map.data if t.name == "Saalekreis"]
+    assert sum(x is None for x in saale.x) == 2
     rc.close()
 
 

@@ -16,7 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, server  # noqa: F401 -- the fixture
+from tests.test_browser import (  # noqa: F401 -- server: the fixture
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIGURE_SIZES,
+    FIGURES_FIT,
+    server,
+)
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -128,6 +134,8 @@ def test_map_with_boundaries_attribution_and_hover_values(server, tmp_path):  # 
             expect(page.locator(".sim-plot-va .scatterlayer .trace")).to_have_count(
                 3, timeout=60_000
             )
+            # drawn at its column's width (a redraw would clear the hover label)
+            page.wait_for_function(FIGURES_FIT, arg=7, timeout=30_000)
             y0 = page.evaluate(
                 "() => document.querySelector('.sim-plot-va .js-plotly-plot').data[0].y[0]"
             )
@@ -187,6 +195,7 @@ def test_moving_a_budget_slider_changes_the_run(server):  # noqa: F811
 
 
 def test_phone_layout_keeps_every_control_on_screen(server, tmp_path):  # noqa: F811
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect, sync_playwright
 
     width = 390
@@ -201,7 +210,11 @@ def test_phone_layout_keeps_every_control_on_screen(server, tmp_path):  # noqa: 
             expect(page.locator(".sim-lever-rural_hubs")).to_be_visible(timeout=60_000)
             _step(page, "2025Q1")
             expect(page.locator(".sim-plot-firms .main-svg").first).to_be_attached(timeout=90_000)
-            page.wait_for_timeout(7_000)  # the figures' late relayouts (sim.ui.live)
+            # each figure is redrawn at its column's width once measured (sim.ui.plotly_chart)
+            try:
+                page.wait_for_function(FIGURES_FIT, arg=7, timeout=30_000)
+            except PlaywrightTimeout:
+                pass  # the assertion below says which figure is too wide
             page.screenshot(path=str(tmp_path / "live_phone.png"), full_page=True)
             page.locator(".sim-map").scroll_into_view_if_needed()
             page.screenshot(path=str(tmp_path / "live_phone_map.png"))
@@ -215,11 +228,8 @@ def test_phone_layout_keeps_every_control_on_screen(server, tmp_path):  # noqa: 
             assert len(boxes) > 30
             over = [b for b in boxes if b[1] < -1 or b[2] > width + 1]
             assert not over, f"cut off on a {width} px screen: {over[:5]}"
-            sizes = page.evaluate(
-                """() => Array.from(document.querySelectorAll('.sim-chart .js-plotly-plot'))
-                    .map(gd => [gd._fullLayout.width, gd.parentElement.clientWidth])"""
-            )
-            assert len(sizes) == 7 and all(w <= c + 1 for w, c in sizes), sizes
+            sizes = page.evaluate(FIGURE_SIZES)
+            assert len(sizes) == 7 and all(c - 8 <= w <= c + 1 for w, c in sizes), sizes
         finally:
             browser.close()
     for name in ("live_phone.png", "live_phone_map.png"):

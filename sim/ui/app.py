@@ -16,6 +16,7 @@ import solara
 
 from sim.ui.compare_view import CompareView
 from sim.ui.live import LiveView
+from sim.ui.plotly_chart import CSS as CHART_CSS
 from sim.ui.study_view import StudyView
 
 # Mesa logs every step at INFO
@@ -39,8 +40,6 @@ CSS = """
 .sim-views .v-btn { text-transform: none; }
 .sim-title { font-size: 20px; margin: 4px 12px 4px 0; }
 .sim-page .v-select, .sim-page .v-text-field { min-width: min(220px, 100%); max-width: 100%; }
-/* a Plotly chart is as wide as its column (sim.ui.compare_plots), never wider */
-.sim-plotly { contain: inline-size; width: 100%; overflow: hidden; }
 .sim-page .v-btn { max-width: 100%; height: auto !important; min-height: 36px; }
 .sim-page .v-btn__content { white-space: normal; }
 @media (max-width: 600px) {
@@ -76,7 +75,7 @@ def Guarded(results: Path, view: str = "compare"):
 def Page():
     view = solara.use_reactive(VIEWS[0])
     solara.Title(TITLE)
-    solara.Style(CSS)
+    solara.Style(CSS + CHART_CSS)
     with solara.Column(style={"padding": "8px 16px", "max-width": "100%"}, classes=["sim-page"]):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             # plain HTML, not solara.Markdown: Markdown loads a diagram library from a CDN

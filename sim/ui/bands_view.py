@@ -17,7 +17,8 @@ import solara
 
 from sim.analysis.bands import HEADLINE, percentile_bands, sweep_bands
 from sim.store import load
-from sim.ui.compare_plots import PlotlyChart, parameter_figure, projection_figure
+from sim.ui.compare_plots import parameter_figure, projection_figure
+from sim.ui.plotly_chart import PlotlyChart
 
 LABELS = {
     "value_added_base_prices_eur": "value added at base-year prices [M EUR/quarter]",

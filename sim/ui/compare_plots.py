@@ -10,20 +10,18 @@ the page works offline.
 
 from __future__ import annotations
 
-import ipyvue
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import solara
-import traitlets
 
 from sim.analysis.bands import PROJECTION_RANGE, band_columns
+from sim.ui.map_figure import add_attribution, lonlat_axes, outline_xy
+from sim.ui.plotly_chart import placeholder
 from sim.vocabulary import quarter_to_year
 
 BLUE, RED, GREY = "#1565c0", "#c62828", "#546e7a"
 ARM_COLOURS = (RED, GREY, BLUE, "#2e7d32", "#f9a825", "#6a1b9a", "#00838f", "#8d6e63")
 CI_LABEL = "95 % CI of the mean difference"
-ATTRIBUTION = "© GeoBasis-DE / BKG (2021)"
 HEIGHT = 360
 
 
@@ -53,14 +51,6 @@ def _layout(fig: go.Figure, title: str, ytitle: str = "", height: int = HEIGHT) 
         modebar_remove=["sendDataToCloud"],  # a link off the machine; the UI stays offline
     )
     return fig
-
-
-def placeholder(text: str) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _layout(fig, "", height=200)
 
 
 def _band(x, low, high, colour: str, name: str, group: str) -> go.Scatter:
@@ -235,13 +225,7 @@ def change_map(boundaries: dict, places: pd.DataFrame, title: str) -> go.Figure:
     ``sim.analysis.boundaries.load_boundaries`` returns them."""
     fig = go.Figure()
     for district_id, info in boundaries.items():
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for polygon in info["polygons"]:
-            for ring in polygon:
-                ring = np.asarray(ring, float)
-                xs += [*ring[:, 0], None]
-                ys += [*ring[:, 1], None]
+        xs, ys = outline_xy(info["polygons"])
         fig.add_trace(
             go.Scatter(
                 x=xs,
@@ -280,20 +264,8 @@ def change_map(boundaries: dict, places: pd.DataFrame, title: str) -> go.Figure:
             name="places",
         )
     )
-    # degrees of longitude shrink with latitude
-    fig.update_yaxes(scaleanchor="x", scaleratio=1 / np.cos(np.deg2rad(51.3)), visible=False)
-    fig.update_xaxes(visible=False)
-    fig.add_annotation(
-        text=ATTRIBUTION,
-        showarrow=False,
-        x=1,
-        y=0,
-        xref="paper",
-        yref="paper",
-        xanchor="right",
-        yanchor="bottom",
-        font={"size": 10, "color": "#555"},
-    )
+    lat = float(places["lat"].mean()) if len(places) else 51.3  # the Revier's middle
+    add_attribution(lonlat_axes(fig, lat))
     _layout(fig, title, height=480)
     fig.update_layout(hovermode="closest")
     return fig
@@ -310,52 +282,3 @@ def places_map(places: pd.DataFrame, year) -> go.Figure:
     outlines = {k: b for k, b in load_boundaries().items() if not shown or k in shown}
     title = f"Value added change per place, {year} (mean over pairs)"
     return change_map(outlines, places, title)
-
-
-@solara.component
-def PlotlyChart(make, dependencies: list, classes: list[str] | None = None):
-    """A Plotly figure rebuilt only when ``dependencies`` change, as wide as its container; a
-    figure that fails to build shows its error in its place instead of taking the page down."""
-    width, set_width = solara.use_state(0)
-
-    def safe_make():
-        try:
-            figure = make()
-        except Exception as exc:  # noqa: BLE001 -- any plotting bug; the message is shown
-            import logging
-
-            logging.getLogger("sim.ui").exception("figure failed")
-            figure = placeholder(f"figure failed: {type(exc).__name__}: {exc}"[:120])
-        return figure.update_layout(width=width or None)
-
-    figure = solara.use_memo(safe_make, [*dependencies, width])
-    with solara.Div(classes=["sim-chart", "sim-plotly", *(classes or [])]):
-        WidthProbe.element(on_width=set_width)
-        solara.FigurePlotly(figure, dependencies=[*dependencies, width])
-
-
-# Plotly's widget draws at 700 px unless told a width, and does not follow its container in
-# Solara (it waits for a resize message that never comes): this probe measures the container
-# in the browser, on load and whenever it changes size, and the figure is drawn that wide.
-PROBE = """
-<template><div style="width: 100%; height: 0"></div></template>
-<script>
-module.exports = {
-  mounted() {
-    const measure = () => {
-      const w = Math.floor(this.$el.clientWidth);
-      if (w > 0 && Math.abs(w - this.width) > 4) this.width = w;
-    };
-    this.observer = new ResizeObserver(measure);
-    this.observer.observe(this.$el);
-    measure();
-  },
-  beforeUnmount() { this.observer && this.observer.disconnect(); },
-};
-</script>
-"""
-
-
-class WidthProbe(ipyvue.VueTemplate):
-    template = traitlets.Unicode(PROBE).tag(sync=True)
-    width = traitlets.Int(0).tag(sync=True)

@@ -29,7 +29,7 @@ from sim.store import ResultsError, finished_runs, list_sweeps
 from sim.store.settings import swept_settings
 from sim.ui import compare_plots as plots
 from sim.ui.bands_view import ParameterRanges, ProjectionRanges
-from sim.ui.compare_plots import PlotlyChart
+from sim.ui.plotly_chart import PlotlyChart, placeholder
 from sim.vocabulary import SETTLEMENT_TYPES
 
 BASELINE_KEYS = ("intervention", "scenario")
@@ -377,7 +377,7 @@ def ComparisonResult(sweep_dir: Path, comparison):
                         d_rows, names, f"{district_metric} {year}{where}: by district", d_unit
                     )
                     if len(d_rows)
-                    else plots.placeholder("no district rows for this choice")
+                    else placeholder("no district rows for this choice")
                 ),
                 [*key, district_metric, settlement.value],
                 classes=["sim-compare-districts"],

@@ -4,112 +4,34 @@ Changing a control builds a new model at once (a few tenths of a second on the f
 with aggregated households); a configuration Hydra or the schema rejects is shown as a message.
 Play steps the model in a background thread and redraws every N quarters, so the page stays
 responsive while it runs. Its charts and map are Plotly figures (:mod:`sim.ui.plots`,
-:mod:`sim.ui.map_figure`: hover values, zoom), shown through ``solara.FigurePlotly``, whose
-JavaScript ships inside the plotly package (no CDN); :class:`Chart` draws the matplotlib
-figures the compare view still uses.
+:mod:`sim.ui.map_figure`: hover values, zoom), shown by :func:`sim.ui.plotly_chart.PlotlyChart`
+as wide as their column; Plotly's JavaScript ships inside the plotly package (no CDN).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import logging
-import threading
 import time
-from collections.abc import Callable
 
-import plotly.graph_objects as go
 import solara
 import solara.lab
-from plotly.graph_objs import FigureWidget
 
 from sim.datasets import load_trade_groups
-from sim.ui import charts, plots
+from sim.ui import plots
 from sim.ui.live_controls import Controls
 from sim.ui.live_run import HEADLINE, MAP_METRICS, LiveRun, Snapshot, format_value
 from sim.ui.map_figure import district_map
 from sim.ui.options import LiveSettings
+from sim.ui.plotly_chart import PlotlyChart
 
 # quarters per second while playing; 0 = as fast as the model steps
 SPEEDS = {"1 / s": 1.0, "2 / s": 2.0, "4 / s": 4.0, "max": 0.0}
 REDRAW_EVERY = [1, 2, 4, 8]
-RESIZE_AFTER_S = (0.5, 2.0, 6.0)  # after a figure is drawn: measure its container again
 # containers are solara Rows and Columns (Vuetify sheets), not Divs: tests find widgets by type,
 # and a search for v.Html stops at the first Html it meets
 WRAP = {"flex-wrap": "wrap", "align-items": "flex-start"}
 METRIC_BY_LABEL = {label: key for key, label in MAP_METRICS.items()}
 MAP_COLOURS = {"unmet_demand": "Magma_r", "unmet_share": "Magma_r", "closures": "Reds"}
-
-
-@solara.component
-def Chart(
-    make: Callable, dependencies: list, format: str = "svg", classes: list[str] | None = None
-):
-    """A matplotlib figure rebuilt only when ``dependencies`` change.
-
-    A figure that fails to draw shows its error in its place instead of taking the page down.
-    """
-
-    def safe_make():
-        try:
-            return make()
-        except Exception as exc:  # noqa: BLE001 -- any plotting bug; the message is shown
-            logging.getLogger("sim.ui").exception("figure failed")
-            return charts.placeholder(f"figure failed: {type(exc).__name__}: {exc}"[:120])
-
-    figure = solara.use_memo(safe_make, dependencies)
-    with solara.Div(classes=["sim-chart", *(classes or [])]):
-        solara.FigureMatplotlib(figure, dependencies=dependencies, format=format)
-
-
-@solara.component
-def PlotlyChart(make: Callable, dependencies: list, classes: list[str] | None = None):
-    """A Plotly figure rebuilt only when ``dependencies`` change; an error shows in its place.
-
-    Like ``solara.FigurePlotly`` (one ``FigureWidget`` kept, its layout and traces replaced),
-    plus a late relayout: Plotly sizes a figure to its container when it is first drawn, and
-    the container may have no width yet then (the figure is drawn 700 px wide and cut off).
-    Every relayout of an autosized figure measures the container again.
-    """
-
-    def safe_make():
-        try:
-            return make()
-        except Exception as exc:  # noqa: BLE001 -- any plotting bug; the message is shown
-            logging.getLogger("sim.ui").exception("figure failed")
-            fig = go.Figure()
-            fig.add_annotation(text=f"figure failed: {type(exc).__name__}: {exc}"[:120])
-            return fig.update_layout(height=200)
-
-    figure = solara.use_memo(safe_make, dependencies)
-    with solara.Column(classes=["sim-chart", *(classes or [])], gap="0px"):
-        _FigureWidget(figure, dependencies)
-
-
-@solara.component
-def _FigureWidget(figure: go.Figure, dependencies: list):
-    element = FigureWidget.element()
-
-    def update() -> None:
-        widget = solara.get_widget(element)
-        with widget.batch_update():
-            widget.layout = figure.layout
-            widget.layout.autosize = True
-            old = len(widget.data)
-            widget.add_traces(figure.data)
-            widget.data = widget.data[old:]
-        for delay in RESIZE_AFTER_S:
-            threading.Timer(delay, _remeasure, (widget, delay)).start()
-
-    solara.use_effect(update, dependencies)
-    return element
-
-
-def _remeasure(widget, tag: float) -> None:
-    """A no-op relayout (the layout's ``meta``), so Plotly measures the container again."""
-    try:
-        widget.layout.meta = tag
-    except Exception:  # noqa: BLE001 -- the widget was closed meanwhile: nothing to size
-        pass
 
 
 def headline_html(snap: Snapshot, first_label: str) -> str:
@@ -134,7 +56,6 @@ CSS = """
 .sim-headline td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .sim-headline td.unit { color: #777; font-size: 11px; }
 .sim-quarter { font-size: 22px; font-weight: 600; }
-.sim-chart img { max-width: 100%; height: auto; }
 /* one column on a phone: the controls above, plots full width; side by side from ~900 px */
 .sim-live { width: 100%; }
 .sim-live-controls { flex: 1 1 300px; max-width: 100%; min-width: 0; }
@@ -145,9 +66,6 @@ CSS = """
 .sim-headline-box { flex: 2 1 300px; }
 .sim-plots.d-flex { display: grid !important; gap: 8px; width: 100%;
   grid-template-columns: repeat(auto-fill, minmax(min(100%, 400px), 1fr)); }
-/* contain: a figure first drawn 700 px wide must not widen the page on a phone */
-.sim-chart { min-width: 0; max-width: 100%; width: 100%; overflow: hidden;
-  contain: inline-size; }
 .sim-param-label { font-size: 12px; color: #444; display: block; margin-top: 6px; }
 .sim-live .v-input__details { display: none; }
 """

@@ -8,6 +8,9 @@ Each district is one filled scatter trace (its rings joined, holes such as Halle
 Saalekreis oppositely wound, so they stay empty); hovering inside a district shows its name and
 value, hovering a place its name, district and value. The licence's attribution sits on the
 map. A further trace without points carries the colour bar.
+
+:func:`outline_xy`, :func:`add_attribution` and :func:`lonlat_axes` are the compare view's
+place map's as well (:func:`sim.ui.compare_plots.change_map`): one way to draw the districts.
 """
 
 from __future__ import annotations
@@ -29,15 +32,40 @@ def number(value: float, share: bool = False) -> str:
     return f"{value:.1f}" if share else f"{value:,.0f}"
 
 
-def _ring_xy(polygons: list[list[np.ndarray]]) -> tuple[list, list]:
-    """All rings of a district as one line, a gap (None) between rings."""
+def outline_xy(polygons: list[list[np.ndarray]]) -> tuple[list, list]:
+    """All rings of a district (``load_boundaries()[id]["polygons"]``) as one line, a gap
+    (None) between rings: one scatter trace draws (and with ``fill="toself"`` fills) it."""
     xs: list = []
     ys: list = []
     for polygon in polygons:
         for ring in polygon:
+            ring = np.asarray(ring, float)
             xs += [*ring[:, 0].tolist(), None]
             ys += [*ring[:, 1].tolist(), None]
     return xs, ys
+
+
+def add_attribution(fig: go.Figure) -> go.Figure:
+    """The boundaries' licence attribution in the map's lower right corner."""
+    return fig.add_annotation(
+        text=ATTRIBUTION,
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=0,
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 10, "color": "#424242"},
+        bgcolor="rgba(255,255,255,0.75)",
+    )
+
+
+def lonlat_axes(fig: go.Figure, lat: float) -> go.Figure:
+    """Hidden lon/lat axes at the true aspect around latitude ``lat``: a degree of longitude
+    is shorter than one of latitude by cos(latitude)."""
+    fig.update_xaxes(visible=False)
+    return fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / np.cos(np.deg2rad(lat)))
 
 
 def _colours(values: pd.Series, scale: str) -> tuple[dict[str, str], float, float]:
@@ -75,7 +103,7 @@ def district_map(
     colours, low, high = _colours(values, scale)
     fig = go.Figure()
     for d in modelled:
-        xs, ys = _ring_xy(bounds[d]["polygons"])
+        xs, ys = outline_xy(bounds[d]["polygons"])
         text = f"<b>{names.get(d, d)}</b>"
         if district_values is not None:
             text += f"<br>{label}: {number(values[d], share)}"
@@ -109,22 +137,8 @@ def district_map(
             hoverinfo="skip",
             showlegend=False,
         )
-    lat = float(region.places["lat"].mean())
-    fig.update_xaxes(visible=False)
-    # a degree of longitude is shorter than one of latitude by cos(latitude)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / np.cos(np.deg2rad(lat)))
-    fig.add_annotation(
-        text=ATTRIBUTION,
-        xref="paper",
-        yref="paper",
-        x=1,
-        y=0,
-        xanchor="right",
-        yanchor="bottom",
-        showarrow=False,
-        font={"size": 10, "color": "#424242"},
-        bgcolor="rgba(255,255,255,0.75)",
-    )
+    lonlat_axes(fig, float(region.places["lat"].mean()))
+    add_attribution(fig)
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": 14}},
         height=MAP_HEIGHT,

@@ -1,9 +1,8 @@
 """Plotly figures of the live view, built from the recorded tables (no UI code).
 
-Interactive counterparts of the matplotlib charts in :mod:`sim.ui.charts`: hover shows the
-values of every line at a quarter, drag zooms, double-click resets. The time axis is the
-quarter label ('2025Q3'), so the hover names the quarter as the tables do. Figures carry no
-fixed width: the page gives them the width of their column (full width on a phone).
+Hover shows the values of every line at a quarter, drag zooms, double-click resets. The time
+axis is the quarter label ('2025Q3'), so the hover names the quarter as the tables do. Figures
+carry no fixed width: the page gives them the width of their column (full width on a phone).
 """
 
 from __future__ import annotations
@@ -12,11 +11,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from sim.ui.charts import SETTLEMENT_COLOURS
 from sim.ui.live_run import CLOSURE_COLUMNS, SUCCESSION_COLUMNS
 from sim.vocabulary import SETTLEMENT_TYPES, TRADE_GROUPS
 
 HEIGHT = 330
+SETTLEMENT_COLOURS = {"rural": "#2e7d32", "town": "#f9a825", "city": "#1565c0"}
 PALETTE = qualitative.D3
 
 
