@@ -417,3 +417,22 @@ def test_a_failing_compare_view_leaves_the_live_view_running(monkeypatch, tmp_pa
     _button(rc, "Step").click()  # the live view is still there and runs
     assert _quarter(rc) == "2025Q1"
     rc.close()
+
+
+def test_unmet_demand_chart_has_no_negative_axis_for_amounts_and_shares():
+    """A flat (e.g. one-quarter) series must not be drawn on a range with negative ticks."""
+    import pandas as pd
+
+    from sim.ui import plots
+
+    groups = pd.DataFrame(
+        {
+            "quarter": ["2025Q1"] * 3,
+            "settlement_type": ["city", "town", "rural"],
+            "unmet_demand_eur": [0.0, 5e5, 3e5],
+            "demand_eur": [1e8] * 3,
+        }
+    )
+    fig = plots.unmet_demand(groups)
+    assert fig.layout.yaxis.rangemode == "tozero"
+    assert fig.layout.yaxis2.rangemode == "tozero"

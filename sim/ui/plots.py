@@ -83,8 +83,17 @@ def unmet_demand(groups: pd.DataFrame) -> go.Figure:
         line={"color": "#616161", "dash": "dash", "width": 1.2},
         hovertemplate="%{y:.1f} %",
     )
+    # amounts and shares are never negative: both axes start at 0 (a flat series would
+    # otherwise be centred on a range with negative ticks)
     fig.update_layout(
-        yaxis2={"overlaying": "y", "side": "right", "title": "% of demand", "showgrid": False}
+        yaxis={"rangemode": "tozero"},
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "title": "% of demand",
+            "showgrid": False,
+            "rangemode": "tozero",
+        },
     )
     _layout(fig, "Unmet demand", "M€ per quarter")
     fig.update_layout(margin={"r": 50})
