@@ -18,19 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from sim.analysis.annex_pdf import HEADLESS_FLAGS
 from tests.conftest import ROOT
 from tests.test_ui import damaged_results, shared_sweep
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(HEADLESS_FLAGS)
 # each Plotly figure's drawn width against its container's (sim.ui.plotly_chart)
 FIGURE_SIZES = """() => Array.from(document.querySelectorAll('.sim-chart .js-plotly-plot'))
     .filter(gd => gd.offsetParent !== null)

@@ -17,7 +17,8 @@ from pathlib import Path
 from sim.atomic import write_with
 
 CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
-FLAGS = (
+# the project's headless Chromium flags (the browser tests use the same ones)
+HEADLESS_FLAGS = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -25,9 +26,8 @@ FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--no-pdf-header-footer",
-    "--run-all-compositor-stages-before-draw",
 )
+FLAGS = (*HEADLESS_FLAGS, "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw")
 TIMEOUT_S = 180
 
 
