@@ -60,9 +60,11 @@ def smooth_bands(participation: np.ndarray, width: int) -> np.ndarray:
     """``(..., A)`` participation by single year from banded rates: a centred moving average
     over ``width`` years, so a band edge becomes a slope instead of a cliff."""
     p = np.asarray(participation, dtype=float)
-    pad = width // 2
+    # an even width has one more year of padding on the right, so the output keeps A ages
+    left, right = (width - 1) // 2, width // 2
     padded = np.concatenate(
-        [np.repeat(p[..., :1], pad, axis=-1), p, np.repeat(p[..., -1:], pad, axis=-1)], axis=-1
+        [np.repeat(p[..., :1], left, axis=-1), p, np.repeat(p[..., -1:], right, axis=-1)],
+        axis=-1,
     )
     kernel = np.ones(width) / width
     return np.apply_along_axis(lambda row: np.convolve(row, kernel, mode="valid"), -1, padded)

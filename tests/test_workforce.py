@@ -84,3 +84,11 @@ def test_reconcile_follows_the_head_counts_and_keeps_the_shape():
 def test_job_mobility_halves_and_stops_after_working_age():
     m = job_mobility(A, AgeRules())
     assert m[20] == 1.0 and m[35] == pytest.approx(0.5) and m[67] == 0.0
+
+
+@pytest.mark.parametrize("width", [3, 4, 5, 6, 7])
+def test_smoothing_keeps_every_age_at_odd_and_even_widths(width):
+    p = participation()
+    s = smooth_bands(p, width)
+    assert s.shape == p.shape
+    assert s[40] == pytest.approx(0.9)  # inside a wide band the level is kept
