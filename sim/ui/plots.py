@@ -43,19 +43,26 @@ def _mode(n: int) -> str:
     return "lines+markers" if n <= 8 else "lines"
 
 
-def value_added_by_settlement(groups: pd.DataFrame) -> go.Figure:
-    wide = _wide(groups, "value_added_eur", "settlement_type") / 1e6
-    fig = go.Figure()
+def _settlement_lines(
+    fig: go.Figure, wide: pd.DataFrame, suffix: str = "", hover: str = "%{y:,.1f} M€"
+) -> go.Figure:
+    """One line per settlement type of ``wide`` (quarters x settlement types), in its colour."""
     for s in SETTLEMENT_TYPES:
         if s in wide:
             fig.add_scatter(
                 x=wide.index,
                 y=wide[s],
-                name=s,
+                name=f"{s}{suffix}",
                 mode=_mode(len(wide)),
                 line={"color": SETTLEMENT_COLOURS[s], "width": 2},
-                hovertemplate="%{y:,.1f} M€",
+                hovertemplate=hover,
             )
+    return fig
+
+
+def value_added_by_settlement(groups: pd.DataFrame) -> go.Figure:
+    wide = _wide(groups, "value_added_eur", "settlement_type") / 1e6
+    fig = _settlement_lines(go.Figure(), wide)
     return _layout(fig, "Value added: rural, town, city", "M€ per quarter")
 
 
@@ -63,17 +70,7 @@ def unmet_demand(groups: pd.DataFrame) -> go.Figure:
     wide = _wide(groups, "unmet_demand_eur", "settlement_type") / 1e6
     totals = groups.groupby("quarter", sort=False)[["demand_eur", "unmet_demand_eur"]].sum()
     share = 100 * totals["unmet_demand_eur"] / totals["demand_eur"].where(totals["demand_eur"] > 0)
-    fig = go.Figure()
-    for s in SETTLEMENT_TYPES:
-        if s in wide:
-            fig.add_scatter(
-                x=wide.index,
-                y=wide[s],
-                name=f"{s} (customers)",
-                mode=_mode(len(wide)),
-                line={"color": SETTLEMENT_COLOURS[s], "width": 2},
-                hovertemplate="%{y:,.2f} M€",
-            )
+    fig = _settlement_lines(go.Figure(), wide, " (customers)", "%{y:,.2f} M€")
     fig.add_scatter(
         x=share.index,
         y=share,
