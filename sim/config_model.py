@@ -42,7 +42,7 @@ class FirmParams:
     # owners' exit ages ~ N(mean, sd) truncated at 55 (sim.owner_ages): the mean fitted to
     # HWK Halle's owners 60+ (end 2022) still in office as owners 65+ in May 2025 (0.482
     # [D]) [F]; the sd's width from transferors' ages 60-67 (Nachfolgemonitor) [E]
-    retirement_age_mean: float = 70.15  # with the established firms' other_exit_rate_per_year
+    retirement_age_mean: float = 69.94  # with the established firms' other_exit_rate_per_year
     retirement_age_sd: float = 5.2
     successor_age_mean: float = 38.3  # successors' mean age (Nachfolgemonitor Handwerk) [V]
     # successors' spread: 48 % aged 30-39 [S] around 38.3 gives 6.96 [D]
@@ -51,6 +51,9 @@ class FirmParams:
     # founders' mean age [E], inside the KfW-Gruendungsmonitor's all-sector 34.4-37.5 [S]
     founder_age_mean: float = 36.0
     founder_age_sd: float = 7.0
+    # start-ups and outside buyers per person of founders' / successors' ages are constant:
+    # both follow that cohort relative to the base year to this power (sim.entrant_pools) [E]
+    entrant_cohort_elasticity: float = 1.0
     # outcome shares for a retiring owner (CRAFTS.md s4, [E]); remainder = closure
     succession_family: float = 0.50
     succession_employee: float = 0.12
@@ -61,8 +64,8 @@ class FirmParams:
     # closures for other reasons (health, move into employment) of established firms (older
     # than young_firm_years; young firms: below) [F]: chosen so the 2025-2030 register trend of
     # HWK Leipzig and HWK Halle together (~ -0.5 %/yr) is met (a fitted pattern); 0.046 for all
-    # firms before the young firms' hazard (2026-11)
-    other_exit_rate_per_year: float = 0.036
+    # firms before the young firms' hazard, 0.036 before start-ups followed their cohort
+    other_exit_rate_per_year: float = 0.032
     # ---- other closures fall with the firm's age (liability of newness) ----
     # other_exit_rate_per_year is the rate of established firms; firms younger than
     # young_firm_years close at the constant hazard at which young_firm_survival of them are

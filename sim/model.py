@@ -28,6 +28,7 @@ from sim.costs import CostPaths
 from sim.datasets import load_state_crafts, load_trade_groups
 from sim.demand import CraftDemand, population_shares
 from sim.demography_inputs import build_demography, participation_by_age, state_of
+from sim.entrant_pools import EntrantPools
 from sim.interventions import lever_classes
 from sim.interventions.active import Interventions
 from sim.interventions.base import CostLedger, LeverContext
@@ -213,6 +214,8 @@ class RegionModel(mesa.Model):
         )
         # school leavers: apprentice intake follows the district's cohort aged 16-18
         self.base_school_leavers = self.population.persons[:, 16:19].sum(axis=1)
+        # founders and outside buyers follow the cohort of their ages
+        self.entrant_pools = EntrantPools(lambda: self.population.persons, mp.firm)
         self.recorder = Recorder(region, self.firms.table)
 
     @property
@@ -344,7 +347,10 @@ class RegionModel(mesa.Model):
     def _succeed_exit_found(self, s: Quarter) -> None:
         q = s.q
         s.events = self.lifecycle.succession_and_exits(
-            q, self.recently_advised(q), self.interventions.support_succession
+            q,
+            self.recently_advised(q),
+            self.interventions.support_succession,
+            self.entrant_pools.outside_successors(),
         )
         gone = np.concatenate([s.events.get(name, []) for name in CLOSURE_EVENTS]).astype(int)
         self.cooperation.leave(gone)
@@ -359,7 +365,11 @@ class RegionModel(mesa.Model):
         # founders weigh markets in quantities: demand at base-year prices
         price = s.prices[self.region.place_district]
         s.events[STARTUPS] = self.lifecycle.startups(
-            q, s.demand.total / price, s.cleared["unmet"] / price, s.labour["pool_left"]
+            q,
+            s.demand.total / price,
+            s.cleared["unmet"] / price,
+            s.labour["pool_left"],
+            self.entrant_pools.founders(),
         )
         self.cooperation.join(s.events[STARTUPS], self.streams.for_quarter("network_join", q))
         s.labour_flows.update(self.labour_market.settle(self._employees()))

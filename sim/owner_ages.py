@@ -33,6 +33,8 @@ from scipy.stats import norm, skewnorm
 
 EXIT_AGE_FLOOR = 55.0  # exits before this age are the other closures, not retirement
 OWNER_AGE_MIN, OWNER_AGE_MAX = 22.0, 85.0
+FOUNDER_AGES = (20.0, 60.0)  # founders' ages are clipped to this range (youngest, oldest)
+SUCCESSOR_AGES = (22.0, 60.0)  # successors' ages likewise
 SURVIVAL_YEARS = 2.4  # end 2022 -> May 2025, the two HWK Halle owner-age figures
 _AGES = np.arange(EXIT_AGE_FLOOR, 100.0, 0.02)  # integration grid for the fits, years
 _MEAN_GRID = np.arange(OWNER_AGE_MIN, 130.0, 0.01)  # grid for the base ages' mean, years

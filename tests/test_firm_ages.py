@@ -39,7 +39,10 @@ def test_other_closures_fall_with_the_firms_age():
     young = (q - t.founded_quarter) < model.lifecycle.young_quarters
     alive = t.alive.copy()
     events = model.lifecycle.succession_and_exits(
-        q, np.zeros(len(t), dtype=bool), lambda row, odds: odds
+        q,
+        np.zeros(len(t), dtype=bool),
+        lambda row, odds: odds,
+        np.ones(len(model.region.districts)),
     )
     closed = np.zeros(len(t), dtype=bool)
     closed[events["closures_other"]] = True

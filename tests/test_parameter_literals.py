@@ -27,7 +27,7 @@ BEHAVIOUR = sorted(
             ROOT / "sim" / f"{name}.py"
             for name in (
                 "demand costs market model workforce labour population cohorts owner_ages "
-                "region metrics demography_inputs"
+                "region metrics demography_inputs entrant_pools"
             ).split()
         ),
     ]
@@ -87,6 +87,8 @@ KNOWN_CONSTANTS = {
     ("sim/owner_ages.py", "EXIT_AGE_FLOOR"): "pending: the exit-age floor of 55",
     ("sim/owner_ages.py", "OWNER_AGE_MIN"): "pending: owner ages 22-85",
     ("sim/owner_ages.py", "OWNER_AGE_MAX"): "pending: owner ages 22-85",
+    ("sim/owner_ages.py", "FOUNDER_AGES"): "pending: founders' ages 20-60",
+    ("sim/owner_ages.py", "SUCCESSOR_AGES"): "pending: successors' ages 22-60",
     ("sim/owner_ages.py", "SURVIVAL_YEARS"): "the dates of two observations (end 2022, May 2025)",
     ("sim/owner_ages.py", "_AGES"): "an integration grid",
     ("sim/owner_ages.py", "_MEAN_GRID"): "a search grid",
@@ -212,6 +214,7 @@ MOVED = {
     "model.firm.innovation_beta_a": 2.6,
     "model.firm.innovation_beta_b": 3.5,
     "model.firm.small_firm_max_persons": 1,
+    "model.firm.entrant_cohort_elasticity": 0.0,
     "intervention.rural_hubs.user_memory_quarters": 2,
     "scenario.coal_exit.orders_kfz_share": 0.2,
     "scenario.coal_exit.hire_min_years_to_retirement": 20.0,

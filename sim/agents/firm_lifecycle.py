@@ -17,6 +17,8 @@ from scipy.stats import norm
 from sim.agents.firms import CraftFirms
 from sim.datasets import load_owner_age_anchors
 from sim.owner_ages import (
+    FOUNDER_AGES,
+    SUCCESSOR_AGES,
     base_age_density,
     base_age_fit,
     base_ages,
@@ -233,12 +235,18 @@ class FirmLifecycle:
 
     # ---- retirement, succession and exits ---------------------------------------------------
     def succession_and_exits(
-        self, q: int, advised: np.ndarray, support: SuccessionSupport
+        self,
+        q: int,
+        advised: np.ndarray,
+        support: SuccessionSupport,
+        outside_successors: np.ndarray,
     ) -> dict[str, np.ndarray]:
         """Retiring owners hand over or close; firms with sustained losses or other reasons exit.
 
         ``advised``: firms with a live tie to an institution; ``support``: the levers' say in
-        each case (capped programmes count their cases). Returns event name -> firm rows.
+        each case (capped programmes count their cases); ``outside_successors``: per district,
+        the cohort of successors' ages relative to the base year (``sim.entrant_pools``), which
+        scales the chance of an external buyer. Returns event name -> firm rows.
         """
         fp = self.params
         firms = self.firms
@@ -252,7 +260,7 @@ class FirmLifecycle:
         retiring = retiring[np.argsort(u[3, retiring])]
         # successor traits for every retiring owner, drawn at once (inverse normal CDF)
         successor_age = np.clip(
-            fp.successor_age_mean + fp.successor_age_sd * norm.ppf(u[1, retiring]), 22, 60
+            fp.successor_age_mean + fp.successor_age_sd * norm.ppf(u[1, retiring]), *SUCCESSOR_AGES
         )
         successor_retires = exit_age_above(
             successor_age, u[2, retiring], fp.retirement_age_mean, fp.retirement_age_sd
@@ -261,6 +269,7 @@ class FirmLifecycle:
         for i, row in enumerate(retiring):
             firm = firms.agent(row)
             odds = firm.succession_odds(fp, self.succession_match_gain, advised[row])
+            odds["external"] *= outside_successors[t.district[row]]
             route = firm.handover(u[0, row], support(row, odds))
             if route is None:
                 closed.append(row)
@@ -290,7 +299,12 @@ class FirmLifecycle:
 
     # ---- start-ups --------------------------------------------------------------------------
     def startups(
-        self, q: int, demand: np.ndarray, unmet: np.ndarray, pool_left: np.ndarray
+        self,
+        q: int,
+        demand: np.ndarray,
+        unmet: np.ndarray,
+        pool_left: np.ndarray,
+        founders: np.ndarray,
     ) -> np.ndarray:
         """Founders enter in proportion to each place's market, and more where demand is unmet.
 
@@ -298,8 +312,9 @@ class FirmLifecycle:
         demand. Gap entry: where unmet demand exceeds ``startup_unmet_share`` of a start-up's
         quarterly output, a founder appears with ``startup_probability``, as long as the
         district's labour pool has workers left after this quarter's hiring (a founder is a
-        skilled worker too). Entrants that do not win orders leave through the loss exit.
-        Returns the new firms' rows (event ``startups``).
+        skilled worker too). Both scale with ``founders``: per district, the cohort of
+        founders' ages relative to the base year (``sim.entrant_pools``). Entrants that do not
+        win orders leave through the loss exit. Returns the new firms' rows (event ``startups``).
         """
         fp = self.params
         rng = self.streams.for_quarter(STARTUPS, q)
@@ -313,7 +328,9 @@ class FirmLifecycle:
         typical = (1 + fp.startup_employee_probability) * self.firms.group_productivity(
             place_district, group_grid
         )
-        gap = (unmet > fp.startup_unmet_share * typical) & (u < fp.startup_probability)
+        gap = (unmet > fp.startup_unmet_share * typical) & (
+            u < fp.startup_probability * founders[place_district]
+        )
         for d in range(len(pool_left)):
             in_d = np.flatnonzero((gap & (place_district == d)).ravel())
             allowed = int(pool_left[d])
@@ -332,6 +349,7 @@ class FirmLifecycle:
         expected_dg = (
             fp.entry_rate_per_year
             / 4.0
+            * np.repeat(founders, n_groups)
             * np.divide(
                 demand_dg * self.base_firms_dg,
                 self.base_demand_dg,
@@ -351,7 +369,7 @@ class FirmLifecycle:
         n = len(place)
         r2 = self.streams.for_quarter("startup_traits", q)
         staff = 1 + r2.binomial(1, fp.startup_employee_probability, n)
-        age = np.clip(r2.normal(fp.founder_age_mean, fp.founder_age_sd, n), 20.0, 60.0)
+        age = np.clip(r2.normal(fp.founder_age_mean, fp.founder_age_sd, n), *FOUNDER_AGES)
         retire = exit_age_above(age, r2.random(n), fp.retirement_age_mean, fp.retirement_age_sd)
         innovation = r2.beta(fp.innovation_beta_a, fp.innovation_beta_b, n)
         base = self.firms.group_productivity(self.place_district[place], group)

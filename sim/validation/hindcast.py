@@ -176,6 +176,29 @@ SPECS = (
         "1.5 points a year, as the forward check of the same trend (sim.demography_checks)",
     ),
     (
+        "hwb_persons_change_pct_per_year",
+        "Sachsen-Anhalt",
+        "employees+apprentices",
+        "state",
+        "2022Q4",
+        "2024Q4",
+        1.0,
+        "1 point a year: an official count (administrative data), but of the Anlage A trades "
+        "only and of the whole Land (with HWK Magdeburg); the model counts all trades of the "
+        "HWK Halle districts (A-only and A+B1 changes differed by 0.2 points in 2021/22)",
+    ),
+    (
+        "hwb_persons_change_pct_per_year",
+        "Sachsen",
+        "employees+apprentices",
+        "state",
+        "2022Q4",
+        "2023Q4",
+        1.5,
+        "1.5 points in one year, as the Handwerkszaehlung rows: Anlage A only, all of Sachsen "
+        "against the model's three HWK Leipzig districts",
+    ),
+    (
         "apprentices_stock_change_pct",
         "hwk_halle",
         "apprentices",

@@ -1,0 +1,92 @@
+"""Founders and outside successors follow the cohort of their ages (``sim.entrant_pools``):
+the pure weights and ratios without a model, then the two hooks in ``FirmLifecycle``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.config_model import FirmParams
+from sim.entrant_pools import EntrantPools, age_weights, pool
+from sim.model import RegionModel
+from sim.owner_ages import FOUNDER_AGES
+from sim.vocabulary import SUCCESSION_EVENTS
+from tests.conftest import small_config
+
+N_AGES = 101
+
+
+def test_age_weights_are_the_truncated_normal_per_year_of_age():
+    w = age_weights(N_AGES, 36.0, 7.0, FOUNDER_AGES)
+    assert w.sum() == pytest.approx(1.0)
+    assert (w[:20] == 0).all() and (w[60:] == 0).all()  # outside the founders' ages
+    assert w.argmax() in (35, 36)  # the year holding the mean
+    assert w[30] == pytest.approx(w[41], rel=1e-9)  # symmetric around 36: [30,31) and [41,42)
+
+
+def _persons(n_districts: int = 2) -> np.ndarray:
+    return np.full((n_districts, N_AGES), 1000.0)
+
+
+def test_ratios_start_at_one_and_follow_the_cohort_of_entrants_ages():
+    persons = _persons()
+    pools = EntrantPools(lambda: persons, FirmParams())
+    assert pools.founders() == pytest.approx([1.0, 1.0])
+    assert pools.outside_successors() == pytest.approx([1.0, 1.0])
+    persons[0] *= 0.8  # district 0 shrinks at every age
+    persons[1, 70:] *= 3.0  # district 1 gains only old people
+    assert pools.founders() == pytest.approx([0.8, 1.0])
+    assert pools.outside_successors() == pytest.approx([0.8, 1.0])
+    # the thirties shrink by half: founders (mean 36) lose more than a uniform fifth would
+    persons[1, 30:40] *= 0.5
+    assert pools.founders()[1] < 0.8
+
+
+@pytest.mark.parametrize("elasticity, expected", [(0.0, 1.0), (0.5, 0.8**0.5), (1.0, 0.8)])
+def test_the_elasticity_is_the_exponent_on_the_ratio(elasticity, expected):
+    persons = _persons(1)
+    pools = EntrantPools(lambda: persons, FirmParams(entrant_cohort_elasticity=elasticity))
+    persons *= 0.8
+    assert pools.founders() == pytest.approx([expected])
+
+
+def test_pool_is_the_weighted_sum_per_district():
+    persons = np.arange(2 * N_AGES, dtype=float).reshape(2, N_AGES)
+    w = age_weights(N_AGES, 40.0, 5.0, FOUNDER_AGES)
+    assert pool(persons, w) == pytest.approx([(persons[0] * w).sum(), (persons[1] * w).sum()])
+
+
+@pytest.fixture(scope="module")
+def stepped():
+    model = RegionModel(small_config("end=2026Q4"))
+    for _ in range(2):
+        model.step()
+    return model
+
+
+def _startups(model, founders: float) -> int:
+    n_places, n_groups = len(model.region.places), 7
+    demand = np.full((n_places, n_groups), 1e6)
+    unmet = np.zeros((n_places, n_groups))
+    pool_left = np.full(len(model.region.districts), 1e6)
+    founders_d = np.full(len(model.region.districts), founders)
+    return len(model.lifecycle.startups(model.quarter, demand, unmet, pool_left, founders_d))
+
+
+def test_no_founders_of_founding_age_means_no_start_ups(stepped):
+    assert _startups(stepped, 0.0) == 0
+    assert _startups(stepped, 1.0) > 0
+
+
+def test_no_outside_successors_means_no_external_handovers():
+    model = RegionModel(small_config("model.firm.retirement_age_mean=56"))  # many retire at once
+    t = model.firms.table
+    n_d = len(model.region.districts)
+    args = (model.start_quarter, np.zeros(len(t), dtype=bool), lambda row, odds: odds)
+    events = model.lifecycle.succession_and_exits(*args, np.zeros(n_d))
+    external = SUCCESSION_EVENTS[-1]
+    assert len(events.get(external, [])) == 0
+    assert sum(len(events.get(e, [])) for e in SUCCESSION_EVENTS) > 0  # family, employees
+    model2 = RegionModel(small_config("model.firm.retirement_age_mean=56"))
+    events2 = model2.lifecycle.succession_and_exits(*args, np.ones(n_d))
+    assert len(events2.get(external, [])) > 0
