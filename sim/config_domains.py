@@ -178,6 +178,7 @@ DOMAINS: dict[str, Domain] = {
     "model.firm.founder_age_mean": AGE,
     "model.firm.founder_age_sd": SPREAD,
     "model.firm.entrant_cohort_elasticity": between(0.0, 3.0),
+    "model.firm.pool_inflow_shortfall_per_year": between(0.0, 0.05),
     "model.firm.succession_family": share(),
     "model.firm.succession_employee": share(),
     "model.firm.succession_external": share(),

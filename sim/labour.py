@@ -4,9 +4,11 @@ The pool fills through named flows, each reported per district and quarter:
 
 * ``pool_from_supply``: the base year's inflow rate scaled by the district's labour supply
   (persons x labour-force participation by age, ``Population``): fewer and older people,
-  fewer workers on offer. The base rate replaces the base year's leavers, quits
+  fewer workers on offer. The base rate is the base year's leavers, quits
   (``model.firm.staff_quit_per_year``) plus the retirements its workforce's ages make due
-  (``sim.workforce``) [F: the base year's hires replace its leavers];
+  (``sim.workforce``), less the crafts' net loss to other sectors
+  (``model.firm.pool_inflow_shortfall_per_year`` [F]: fitted so that craft persons fall in the
+  model's first year as the official count did in its last counted year; the fit is 0);
 * ``pool_from_coal``: a share of the workers the coal exit set free this quarter;
 * ``pool_from_completers``: apprentices who completed last quarter, were not kept by their
   firm and stay in the region;
@@ -17,6 +19,11 @@ It drains through hires (one a quarter per firm that wants one, ``adjust_labour`
 that want a worker and find none are the unfilled vacancies. Workers not hired this quarter
 go to other sectors (the pool does not carry over): the crafts compete for them each quarter.
 Employees leave through quits and retirements at their ages (``WorkforceAges``).
+
+The crafts' employees (staff other than owners) change each quarter by the reported flows,
+per district: ``hires + completers_kept + staff_of_startups - leavers - layoffs -
+staff_of_closed_firms`` (``leavers``: quits and retirements as drawn in the firms;
+``retirements``: those the age table made due; ``layoffs``: idle firms' shedding).
 """
 
 from __future__ import annotations
@@ -48,12 +55,16 @@ class LabourMarket:
         self.age_rules = AgeRules.from_params(params)
         self.workforce = WorkforceAges(base_employees, supply_by_age, participation, self.age_rules)
         workforce = self.workforce
-        # per year: quits plus the base year's retirements as a share of its employees
-        self.base_inflow_rate = params.staff_quit_per_year + 4.0 * np.divide(
+        # per year: quits plus the base year's retirements as a share of its employees, less
+        # the net loss to other sectors
+        leavers_rate = params.staff_quit_per_year + 4.0 * np.divide(
             workforce.retirements_due(),
             base_employees,
             out=np.zeros_like(base_employees),
             where=base_employees > 0,
+        )
+        self.base_inflow_rate = np.maximum(
+            leavers_rate - params.pool_inflow_shortfall_per_year, 0.0
         )
         self.completers_to_pool = np.zeros(len(base_employees))
         self.closed_firm_staff_to_pool = np.zeros(len(base_employees))
@@ -110,3 +121,26 @@ class LabourMarket:
         self.closed_firm_staff_to_pool = (
             self.params.closed_firm_staff_stay_in_crafts * employees_by_district
         )
+
+
+def quarter_flows(
+    pool: dict[str, np.ndarray],
+    adjusted: dict[str, np.ndarray],
+    district: np.ndarray,
+    retired: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The quarter's labour flows per district ``(D,)``: the pool's parts, vacancies, hires,
+    unfilled vacancies, retirements, leavers and layoffs. ``adjusted``: ``adjust_labour``'s
+    result (per firm row); ``district``: each firm row's district."""
+    n_d = len(retired)
+    wanted = np.bincount(district[adjusted["wanted"]], minlength=n_d).astype(float)
+    hires = adjusted["hires_by_district"].astype(float)
+    return {
+        **pool,
+        "vacancies": wanted,
+        "hires": hires,
+        "unfilled_vacancies": wanted - hires,
+        "retirements": retired,
+        "leavers": np.bincount(district, adjusted["leavers"], minlength=n_d).astype(float),
+        "layoffs": np.bincount(district[adjusted["shed"]], minlength=n_d).astype(float),
+    }

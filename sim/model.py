@@ -32,7 +32,7 @@ from sim.entrant_pools import EntrantPools
 from sim.interventions import lever_classes
 from sim.interventions.active import Interventions
 from sim.interventions.base import CostLedger, LeverContext
-from sim.labour import LabourMarket
+from sim.labour import LabourMarket, quarter_flows
 from sim.market import Market
 from sim.metrics import Recorder
 from sim.quarter import Quarter
@@ -316,17 +316,9 @@ class RegionModel(mesa.Model):
             self.firms, self.streams.for_quarter("labour", q), pool["labour_pool"], leave_rate
         )
         t = self.firms.table
-        hires = s.labour["hires_by_district"].astype(float)
-        left = np.bincount(t.district, s.labour["leavers"], minlength=n_d).astype(float)
-        market.hired(left, retired, hires, self.population.persons * self.participation)
-        wanted = np.bincount(t.district[s.labour["wanted"]], minlength=n_d).astype(float)
-        s.labour_flows = {
-            **pool,
-            "vacancies": wanted,
-            "hires": hires,
-            "unfilled_vacancies": wanted - hires,
-            "retirements": retired,
-        }
+        s.labour_flows = flows = quarter_flows(pool, s.labour, t.district, retired)
+        supply = self.population.persons * self.participation
+        market.hired(flows["leavers"], retired, flows["hires"], supply)
         placement = 1.0 + self.params.transfer.placement_intake_gain * self.recently_advised(q)
         cohort = self.population.persons[:, 16:19].sum(axis=1) / self.base_school_leavers
         training = train(
@@ -338,10 +330,9 @@ class RegionModel(mesa.Model):
             placement,
         )
         leaving = training["apprentice_completed"] - training["apprentice_retained"]
-        market.completers(
-            np.bincount(t.district, training["apprentice_retained"], minlength=n_d),
-            np.bincount(t.district, leaving, minlength=n_d),
-        )
+        kept = np.bincount(t.district, training["apprentice_retained"], minlength=n_d)
+        market.completers(kept, np.bincount(t.district, leaving, minlength=n_d))
+        flows["completers_kept"] = kept.astype(float)
         self.interventions.book_new_contracts(training["apprentice_intake"])
 
     def _succeed_exit_found(self, s: Quarter) -> None:
@@ -354,14 +345,10 @@ class RegionModel(mesa.Model):
         )
         gone = np.concatenate([s.events.get(name, []) for name in CLOSURE_EVENTS]).astype(int)
         self.cooperation.leave(gone)
-        t = self.firms.table
-        self.labour_market.firms_closed(
-            np.bincount(
-                t.district[gone],
-                np.maximum(t.staff[gone] - 1, 0),
-                minlength=len(self.region.districts),
-            ).astype(float)
-        )
+        n_d = len(self.region.districts)
+        closed_staff = self.firms.employees_by_district(n_d, rows=gone)
+        self.labour_market.firms_closed(closed_staff)
+        s.labour_flows["staff_of_closed_firms"] = closed_staff
         # founders weigh markets in quantities: demand at base-year prices
         price = s.prices[self.region.place_district]
         s.events[STARTUPS] = self.lifecycle.startups(
@@ -372,6 +359,9 @@ class RegionModel(mesa.Model):
             self.entrant_pools.founders(),
         )
         self.cooperation.join(s.events[STARTUPS], self.streams.for_quarter("network_join", q))
+        s.labour_flows["staff_of_startups"] = self.firms.employees_by_district(
+            n_d, rows=s.events[STARTUPS]
+        )
         s.labour_flows.update(self.labour_market.settle(self._employees()))
 
     def _record(self, s: Quarter) -> None:

@@ -109,7 +109,9 @@ def test_firms_have_spare_capacity_and_some_lack_orders():
             assert use == pytest.approx(1 / (1 + model.params.firm.capacity_slack), abs=0.01)
     per_firm = t.revenue[alive] / capacity
     assert (per_firm < 0.7).mean() > 0.05  # demand binds for a part of the firms
-    assert (per_firm > 0.99).mean() > 0.01  # capacity binds for another part
+    # capacity binds for another part: 0.5-1.7 % of the small region's firms after a year
+    # (seeds 0-2) since firms replace leavers in the same quarter, about 2 % before
+    assert (per_firm > 0.99).mean() > 0.003
 
 
 def test_prices_follow_wage_costs():

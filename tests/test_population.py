@@ -66,6 +66,34 @@ def test_the_labour_pool_is_the_sum_of_its_named_flows(to_2035):
     assert rural["labour_supply"].iloc[-1] < 0.95 * rural["labour_supply"].iloc[0]
 
 
+def test_employees_change_by_exactly_their_named_flows(to_2035):
+    """Per district and quarter: the employees (staff other than owners) of the groups table
+    change by hires + completers kept + start-ups' staff - leavers - layoffs - staff of closed
+    firms, the districts table's flows; no head count moves outside them."""
+    _, tables = to_2035
+    g, d = tables["groups"], tables["districts"]
+    employees = (
+        g.assign(e=g["employees"] - g["firms"])
+        .groupby(["quarter", "district_id"], observed=True)["e"]
+        .sum()
+        .unstack()
+    )
+    f = d.set_index(["quarter", "district_id"])
+    net = (
+        f["hires"]
+        + f["completers_kept"]
+        + f["staff_of_startups"]
+        - f["leavers"]
+        - f["layoffs"]
+        - f["staff_of_closed_firms"]
+    ).unstack()
+    np.testing.assert_allclose(employees.diff().iloc[1:], net.iloc[1:], atol=1e-9)
+    for flow in ("leavers", "completers_kept", "staff_of_closed_firms", "staff_of_startups"):
+        assert f[flow].sum() > 0, flow
+    # the leavers hold the retirements the age table made due (binomial noise aside)
+    assert f["leavers"].sum() > f["retirements"].sum()
+
+
 def test_employees_have_ages_that_match_their_head_counts(to_2035):
     model, tables = to_2035
     n_d = len(model.region.districts)

@@ -60,7 +60,13 @@ def test_the_report_holds_the_hindcast_and_the_calibrate_checks(quick_report):
     past = table[table["topic"] == validate.HINDCAST_TOPIC]
     # the small region holds HWK Halle districts of Sachsen-Anhalt only
     assert set(past["district_id"]) == {"hwk_halle", "Sachsen-Anhalt"}
-    assert (past["use"] == "validate").all()
+    # the rows of the figures a parameter is fitted to are "fit", all others "validate"
+    fitted = past["check"].str.contains(
+        "|".join(m.replace("_", " ") for m in hindcast.FITTED_MEASURES)
+    )
+    assert fitted.any() and (~fitted).any()
+    assert (past.loc[fitted, "use"] == "fit").all()
+    assert (past.loc[~fitted, "use"] == "validate").all()
     assert paths["quarter"].iloc[0] == f"{hindcast.START_YEAR}Q4"
     assert paths["quarter"].max() == "2024Q4"
 

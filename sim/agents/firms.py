@@ -218,9 +218,14 @@ class CraftFirms:
             "capacity": self.capacity(),  # at the prices the market cleared at
         }
 
-    def employees_by_district(self, n_districts: int) -> np.ndarray:
-        """``(D,)`` employees (staff other than the owner) of the open firms per district."""
+    def employees_by_district(self, n_districts: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """``(D,)`` employees (staff other than the owner) per district: of the open firms, or
+        of the firm ``rows`` given (open or just closed)."""
         t = self.table
+        if rows is not None:
+            rows = np.asarray(rows, dtype=np.intp)
+            staff = np.maximum(t.staff[rows] - 1, 0)
+            return np.bincount(t.district[rows], staff, minlength=n_districts).astype(float)
         staff = np.where(t.alive, np.maximum(t.staff - 1, 0), 0)
         return np.bincount(t.district, staff, minlength=n_districts).astype(float)
 
