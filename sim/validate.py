@@ -39,7 +39,7 @@ DEFAULT_OUT = Path("results") / "validation"
 
 # topic of a pattern check, by words in its name (first match wins); the checks come from
 # sim.calibrate's two functions, which return them in one table each
-HINDCAST_TOPIC = "hindcast 2021-2024 (out of sample)"
+HINDCAST_TOPIC = "hindcast 2021-2024 (out of sample, except the fit rows)"
 TOPICS = (
     ("lever", "lever returns"),
     ("price", "market and prices"),
