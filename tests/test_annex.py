@@ -47,12 +47,16 @@ def tiny_validation_report(folder) -> None:
     annex is tested on reading it, not on the validation itself (tests/test_validate.py)."""
     table = pd.DataFrame(
         {
-            "topic": ["base year (initialisation)", "hindcast 2021-2024 (out of sample)"],
+            "topic": [
+                "base year (initialisation)",
+                "hindcast 2021-2024 (out of sample, except the fit rows)",
+            ],
             "use": ["fit", "validate"],
             "check": ["craft firms (relative error)", "annex-test firms 2024 per chamber"],
             "district_id": ["halle", "hwk_halle"],
             "data": [100.0, 200.0],
             "model": [101.0, 190.0],
+            "model_sd": [float("nan"), 2.0],
             "error": [0.01, -10.0],
             "tolerance": [0.05, 20.0],
             "verdict": ["PASS", "PASS"],

@@ -6,6 +6,7 @@ returns' own paired runs (half a minute, tested in test_lever_checks.py) are stu
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -21,14 +22,14 @@ def quick_report(tmp_path_factory):
     collected = {}
     real_collect = validate.collect
 
-    def keep(cfg):
-        collected["table"], collected["paths"] = real_collect(cfg)
+    def keep(cfg, hindcast_seeds=1):
+        collected["table"], collected["paths"] = real_collect(cfg, hindcast_seeds)
         return collected["table"], collected["paths"]
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("sim.calibrate.lever_return_checks", lambda: [])
         mp.setattr(validate, "collect", keep)
-        code = validate.main(["--quick", "--out", str(out)])
+        code = validate.main(["--quick", "--hindcast-seeds", "2", "--out", str(out)])
     return code, out, collected["table"], collected["paths"]
 
 
@@ -71,6 +72,24 @@ def test_the_report_holds_the_hindcast_and_the_calibrate_checks(quick_report):
     assert paths["quarter"].max() == "2024Q4"
 
 
+def test_the_hindcast_rows_are_the_mean_of_their_seeds(quick_report):
+    _, out, table, _ = quick_report
+    past = table[table["topic"] == validate.HINDCAST_TOPIC]
+    assert past["check"].str.endswith("mean of 2 seeds").all()
+    assert (past["model_sd"] >= 0).all() and (past["model_sd"] > 0).any()
+    assert table.loc[table["topic"] != validate.HINDCAST_TOPIC, "model_sd"].isna().all()
+    np.testing.assert_allclose(past["error"], past["model"] - past["data"])
+    md = (out / "validation.md").read_text()
+    assert "mean of 2 seed(s) from seed 0" in md
+
+
+def test_a_hindcast_seed_count_below_one_is_refused(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        validate.main(["--quick", "--hindcast-seeds", "0"])
+    assert exit_info.value.code == 2
+    assert "--hindcast-seeds must be 1 or more" in capsys.readouterr().err
+
+
 def test_exit_code_is_1_when_a_validate_check_fails_and_0_otherwise(quick_report, tmp_path):
     _, _, table, paths = quick_report
     passing = table[(table["use"] == "fit") | (table["verdict"] == "PASS")].copy()
@@ -78,9 +97,9 @@ def test_exit_code_is_1_when_a_validate_check_fails_and_0_otherwise(quick_report
     row = failing.index[failing["use"] == "validate"][0]
     failing.loc[row, "verdict"] = "FAIL"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(validate, "collect", lambda cfg: (passing, paths))
+        mp.setattr(validate, "collect", lambda cfg, seeds=1: (passing, paths))
         assert validate.main(["--quick", "--out", str(tmp_path / "a")]) == 0
-        mp.setattr(validate, "collect", lambda cfg: (failing, paths))
+        mp.setattr(validate, "collect", lambda cfg, seeds=1: (failing, paths))
         assert validate.main(["--quick", "--out", str(tmp_path / "b")]) == 1
     csv = pd.read_csv(tmp_path / "b" / "validation.csv")
     assert (csv["verdict"] == "FAIL").sum() == 1

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from sim.datasets import load_districts, read_csv
-from sim.demography_checks import Check
+from sim.demography_checks import Check, frame
 from sim.model import RegionModel
 from sim.vocabulary import parse_quarter
 
@@ -249,3 +249,27 @@ def hindcast_checks(p: pd.DataFrame, evidence: pd.DataFrame | None = None) -> li
             )
         )
     return out
+
+
+def checks_over_seeds(cfg, n_seeds: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The hindcast checks as report rows with the model's value the mean of ``n_seeds`` runs
+    (seeds ``cfg.seed`` ... ``cfg.seed + n_seeds - 1``) and their standard deviation in
+    ``model_sd``; the verdict is the mean's. A one-year change of a small stock (the apprentices:
+    about 2,000) moves by 1-2 points between seeds, more than some tolerances: one seed's
+    verdict would be luck. Returns (rows, the first seed's paths)."""
+    frames, first = [], None
+    for k in range(n_seeds):
+        run_cfg = cfg.copy()
+        run_cfg.seed = int(cfg.seed) + k
+        p = paths(*run_hindcast(run_cfg))
+        first = p if first is None else first
+        frames.append(frame(hindcast_checks(p)))
+    rows = frames[0].copy()
+    models = np.array([f["model"].to_numpy(float) for f in frames])
+    rows["model"] = models.mean(axis=0)
+    rows["model_sd"] = models.std(axis=0, ddof=1) if n_seeds > 1 else np.nan
+    rows["error"] = rows["model"] - rows["data"]
+    rows["verdict"] = np.where(rows["error"].abs() <= rows["tolerance"], "PASS", "FAIL")
+    if n_seeds > 1:
+        rows["check"] = rows["check"] + f", mean of {n_seeds} seeds"
+    return rows, first

@@ -22,6 +22,7 @@ COLUMNS = [
     "district_id",
     "data",
     "model",
+    "model_sd",
     "error",
     "tolerance",
     "verdict",
@@ -61,13 +62,16 @@ def markdown(table: pd.DataFrame, header: str) -> str:
         "targets: relative error). Figures: `model_vs_data.png`, `hindcast_paths.png`; all "
         "rows in `validation.csv`.",
     ]
-    cols = ["use", "check", "district_id", "data", "model", "tolerance", "verdict", "source"]
+    cols = ["use", "check", "district_id", "data", "model", "model_sd", "tolerance", "verdict"]
+    cols.append("source")
     for topic, rows in table.groupby("topic", sort=False):
         lines += ["", f"## {topic}", "", f"{summary_line(rows)}", ""]
         lines.append("| " + " | ".join(cols) + " |")
         lines.append("|" + "---|" * len(cols))
         for _, r in rows.iterrows():
-            lines.append("| " + " | ".join(_cell(r[c]) for c in cols) + " |")
+            # one run's rows have no spread: a blank, not "n/a"
+            cells = ("" if c == "model_sd" and pd.isna(r[c]) else _cell(r[c]) for c in cols)
+            lines.append("| " + " | ".join(cells) + " |")
     why = table.drop_duplicates("check")[["check", "why_tolerance"]]
     lines += ["", "## Why each tolerance", ""]
     lines += [f"- {_cell(r.check)}: {_cell(r.why_tolerance)}" for r in why.itertuples()]
