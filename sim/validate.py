@@ -48,6 +48,7 @@ TOPICS = (
     ("queue", "market and prices"),
     ("owners aged", "owners and succession"),
     ("persons per 1,000", "craft structure"),
+    ("craft persons", "labour"),  # the employment paths (chamber, Handwerkszaehlung, fit)
     ("employ", "labour"),
     ("vacanc", "labour"),
     ("labour", "labour"),
