@@ -4,7 +4,7 @@ A founder or an outside buyer of a firm comes from the district's people of foun
 number of start-ups per person of those ages is taken as constant (the KfW-Gruendungsmonitor
 reports founding as a rate per person of working age), so start-ups and outside successions
 follow the size of those cohorts relative to the base year. In the region that cohort shrinks
-by about 12 % to 2035: the children of the early-1990s birth collapse reach their thirties.
+by about 11 % to 2035: the children of the early-1990s birth collapse reach their thirties.
 A family successor (the owner's own child) and an employee successor (the firm's own staff)
 do not depend on the district's cohort and are not scaled.
 
