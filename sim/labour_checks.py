@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.datasets import load_districts, read_csv
+from sim.datasets import load_districts
 from sim.demography_checks import Check
+from sim.validation.hindcast import load_evidence
 
 STATES = {"Sachsen-Anhalt": "sachsen_anhalt", "Sachsen": "sachsen"}
 
 
 def official_last_year() -> pd.Series:
     """The Handwerkszaehlung's change 2021 -> 2022 (%) per state of ``STATES``."""
-    e = read_csv("hindcast_evidence.csv", ["role", "area", "measure", "value"])
+    e = load_evidence()
     rows = e[e["measure"] == "hwz_persons_change_pct"].set_index("area")["value"].astype(float)
     return pd.Series({state: rows[key] for state, key in STATES.items()})
 

@@ -222,12 +222,9 @@ class CraftFirms:
         """``(D,)`` employees (staff other than the owner) per district: of the open firms, or
         of the firm ``rows`` given (open or just closed)."""
         t = self.table
-        if rows is not None:
-            rows = np.asarray(rows, dtype=np.intp)
-            staff = np.maximum(t.staff[rows] - 1, 0)
-            return np.bincount(t.district[rows], staff, minlength=n_districts).astype(float)
-        staff = np.where(t.alive, np.maximum(t.staff - 1, 0), 0)
-        return np.bincount(t.district, staff, minlength=n_districts).astype(float)
+        rows = np.flatnonzero(t.alive) if rows is None else np.asarray(rows, dtype=np.intp)
+        staff = np.maximum(t.staff[rows] - 1, 0)
+        return np.bincount(t.district[rows], staff, minlength=n_districts).astype(float)
 
     def set_prices(self, utilisation: np.ndarray, index: tuple[float, float, float]) -> None:
         """Prices move towards unit cost (``index``: W, M, G) times scarcity (``sim.costs``)."""
