@@ -22,8 +22,9 @@ Employees leave through quits and retirements at their ages (``WorkforceAges``).
 
 The crafts' employees (staff other than owners) change each quarter by the reported flows,
 per district: ``hires + completers_kept + staff_of_startups - leavers - layoffs -
-staff_of_closed_firms`` (``leavers``: quits and retirements as drawn in the firms;
-``retirements``: those the age table made due; ``layoffs``: idle firms' shedding).
+staff_of_closed_firms - staff_to_owner`` (``leavers``: quits and retirements as drawn in the
+firms; ``retirements``: those the age table made due; ``layoffs``: idle firms' shedding;
+``staff_to_owner``: employees who took over their retiring owner's firm).
 """
 
 from __future__ import annotations

@@ -59,6 +59,7 @@ LABOUR_COLUMNS = (
     "completers_kept",
     "staff_of_closed_firms",
     "staff_of_startups",
+    "staff_to_owner",
     "employees_mean_age",
     "employees_under_35",
     "employees_55plus",

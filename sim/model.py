@@ -42,7 +42,14 @@ from sim.scenarios import SCENARIO_ORDER
 from sim.scenarios.coal_exit import CoalExit
 from sim.scenarios.energy_transition import EnergyTransition
 from sim.scenarios.structural_funds import StructuralFunds
-from sim.vocabulary import CLOSURE_EVENTS, STARTUPS, TRADE_GROUPS, format_quarter, parse_quarter
+from sim.vocabulary import (
+    CLOSURE_EVENTS,
+    STARTUPS,
+    SUCCESSION_FROM_STAFF,
+    TRADE_GROUPS,
+    format_quarter,
+    parse_quarter,
+)
 
 if TYPE_CHECKING:  # the schema is the config layer's; the model only reads the values
     from sim.config import Config
@@ -349,6 +356,9 @@ class RegionModel(mesa.Model):
         closed_staff = self.firms.employees_by_district(n_d, rows=gone)
         self.labour_market.firms_closed(closed_staff)
         s.labour_flows["staff_of_closed_firms"] = closed_staff
+        # an employee who takes over the firm leaves the staff for the owner's place
+        promoted = s.events.get(SUCCESSION_FROM_STAFF, np.zeros(0, dtype=int))
+        s.labour_flows["staff_to_owner"] = self.firms.count_by_district(n_d, promoted)
         # founders weigh markets in quantities: demand at base-year prices
         price = s.prices[self.region.place_district]
         s.events[STARTUPS] = self.lifecycle.startups(

@@ -24,6 +24,7 @@ the tests from the shipped data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -159,35 +160,69 @@ def truncated_mean(mean: float, sd: float) -> float:
     return float(mean + sd * np.exp(norm.logpdf(z) - norm.logsf(z)))
 
 
-def hindcast_share_60plus(
+@dataclass(frozen=True)
+class OwnerFlows:
+    """The owner flows of ``hindcast_owner_ages`` from the firm parameters: exit ages (mean,
+    sd), the other closures' yearly rate, entrants' ages (successors' and founders' means and
+    sds averaged)."""
+
+    exit_mean: float
+    exit_sd: float
+    other_exit_rate: float
+    entrant_age_mean: float
+    entrant_age_sd: float
+
+    @classmethod
+    def from_params(cls, fp) -> OwnerFlows:
+        return cls(
+            fp.retirement_age_mean,
+            fp.retirement_age_sd,
+            fp.other_exit_rate_per_year,
+            (fp.successor_age_mean + fp.founder_age_mean) / 2.0,
+            (fp.successor_age_sd + fp.founder_age_sd) / 2.0,
+        )
+
+
+def hindcast_owner_ages(
     start: tuple[float, float, float],
     years: int,
-    exit_mean: float,
-    exit_sd: float,
-    other_exit_rate: float,
-    entrant_age_mean: float,
-    entrant_age_sd: float,
+    flows: OwnerFlows,
     owners_change_per_year: float,
-) -> np.ndarray:
-    """Shares of owners aged 60+ over ``years`` years from a skew-normal ``start`` stock, by the
-    model's own owner flows: exits at the fitted exit ages, other closures at a constant rate,
-    entrants (successors and founders) at normal ages replacing the exits net of the observed
-    change in the number of owners. One-year steps on single years of age; returns years + 1
-    shares, the first being the start."""
+) -> dict[str, np.ndarray]:
+    """Owners' ages over ``years`` years from a skew-normal ``start`` stock, by the model's own
+    owner flows: exits at the fitted exit ages, other closures at a constant rate, entrants
+    (successors and founders) at normal ages replacing the exits net of the observed change in
+    the number of owners. One-year steps on single years of age; returns ``share_60plus`` and
+    ``mean_age`` (owners in ``[a, a+1)`` counted at ``a + 0.5``), years + 1 values each, the
+    first being the start."""
     ages = np.arange(OWNER_AGE_MIN, 100.0)
     stock = np.diff(skewnorm.cdf(np.append(ages, 100.0), *start))  # owners per year of age
     stock /= stock.sum()
-    entrants = np.diff(norm.cdf(np.append(ages, 100.0), entrant_age_mean, entrant_age_sd))
+    entrants = np.diff(
+        norm.cdf(np.append(ages, 100.0), flows.entrant_age_mean, flows.entrant_age_sd)
+    )
     entrants /= entrants.sum()
-    in_office_next = still_in_office(ages, 1.0, exit_mean, exit_sd, other_exit_rate)
-    shares = [stock[ages >= 60].sum()]
+    in_office_next = still_in_office(
+        ages, 1.0, flows.exit_mean, flows.exit_sd, flows.other_exit_rate
+    )
+    shares, shares_65, means = (
+        [stock[ages >= 60].sum()],
+        [stock[ages >= 65].sum()],
+        [stock @ (ages + 0.5)],
+    )
     for _ in range(years):
         total = stock.sum()
         stayed = np.roll(stock * in_office_next, 1)
         stayed[0] = 0.0
         stock = stayed + entrants * max(total * (1 + owners_change_per_year) - stayed.sum(), 0.0)
         shares.append(stock[ages >= 60].sum() / stock.sum())
-    return np.asarray(shares)
+        shares_65.append(stock[ages >= 65].sum() / stock.sum())
+        means.append(stock @ (ages + 0.5) / stock.sum())
+    return {
+        "share_60plus": np.asarray(shares),
+        "share_65plus": np.asarray(shares_65),
+        "mean_age": np.asarray(means),
+    }
 
 
 # ---- firm ages: other closures fall with the firm's age (liability of newness) --------------

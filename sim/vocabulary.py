@@ -34,6 +34,8 @@ CITY, TOWN, RURAL = range(len(SETTLEMENT_TYPES))
 SUCCESSION_ROUTES = ("family", "employee", "external")
 CLOSURE_REASONS = ("no_successor", "losses", "other")
 SUCCESSION_EVENTS = tuple(f"successions_{r}" for r in SUCCESSION_ROUTES)
+# the route whose successor was one of the staff (the firm loses a person at the handover)
+SUCCESSION_FROM_STAFF = SUCCESSION_EVENTS[SUCCESSION_ROUTES.index("employee")]
 CLOSURE_EVENTS = tuple(f"closures_{r}" for r in CLOSURE_REASONS)
 STARTUPS = "startups"
 EVENT_COLUMNS = (*CLOSURE_EVENTS, *SUCCESSION_EVENTS, STARTUPS)

@@ -69,7 +69,8 @@ def test_the_labour_pool_is_the_sum_of_its_named_flows(to_2035):
 def test_employees_change_by_exactly_their_named_flows(to_2035):
     """Per district and quarter: the employees (staff other than owners) of the groups table
     change by hires + completers kept + start-ups' staff - leavers - layoffs - staff of closed
-    firms, the districts table's flows; no head count moves outside them."""
+    firms - employees who took over their firm, the districts table's flows; no head count
+    moves outside them."""
     _, tables = to_2035
     g, d = tables["groups"], tables["districts"]
     employees = (
@@ -86,9 +87,11 @@ def test_employees_change_by_exactly_their_named_flows(to_2035):
         - f["leavers"]
         - f["layoffs"]
         - f["staff_of_closed_firms"]
+        - f["staff_to_owner"]
     ).unstack()
     np.testing.assert_allclose(employees.diff().iloc[1:], net.iloc[1:], atol=1e-9)
-    for flow in ("leavers", "completers_kept", "staff_of_closed_firms", "staff_of_startups"):
+    flows = ("leavers", "completers_kept", "staff_of_closed_firms", "staff_of_startups")
+    for flow in (*flows, "staff_to_owner"):
         assert f[flow].sum() > 0, flow
     # the leavers hold the retirements the age table made due (binomial noise aside)
     assert f["leavers"].sum() > f["retirements"].sum()

@@ -276,7 +276,9 @@ class FirmLifecycle:
                 events[CLOSURE_EVENTS[0]].append(row)
             else:
                 events[SUCCESSION_EVENTS[SUCCESSION_ROUTES.index(route)]].append(row)
-                firms.hand_over(row, successor_age[i], successor_retires[i])
+                firms.hand_over(
+                    row, successor_age[i], successor_retires[i], from_staff=route == "employee"
+                )
         closed = np.asarray(closed, dtype=int)
         losers = np.flatnonzero(t.alive & (t.loss_quarters >= fp.loss_quarters_to_exit))
         losers = np.setdiff1d(losers, closed)

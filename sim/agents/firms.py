@@ -226,6 +226,10 @@ class CraftFirms:
         staff = np.maximum(t.staff[rows] - 1, 0)
         return np.bincount(t.district[rows], staff, minlength=n_districts).astype(float)
 
+    def count_by_district(self, n_districts: int, rows: np.ndarray) -> np.ndarray:
+        """``(D,)`` how many of the firm ``rows`` are in each district."""
+        return np.bincount(self.table.district[rows], minlength=n_districts).astype(float)
+
     def set_prices(self, utilisation: np.ndarray, index: tuple[float, float, float]) -> None:
         """Prices move towards unit cost (``index``: W, M, G) times scarcity (``sim.costs``)."""
         t, rule = self.table, self.prices
@@ -305,10 +309,16 @@ class CraftFirms:
         t.innovation[:] *= 1.0 - self.innovation_decay_per_year / 4.0
         return np.flatnonzero(t.alive & (t.owner_age >= t.retirement_age))
 
-    def hand_over(self, row: int, successor_age: float, successor_retires: float) -> None:
+    def hand_over(
+        self, row: int, successor_age: float, successor_retires: float, from_staff: bool
+    ) -> None:
+        """The successor takes the retiring owner's place; one ``from_staff`` was an employee,
+        so the firm has one person less (the retiring owner left, no one came in)."""
         t = self.table
         t.owner_age[row] = successor_age
         t.retirement_age[row] = successor_retires
+        if from_staff:
+            t.staff[row] -= 1
 
     def close(self, rows: np.ndarray, quarter: int) -> None:
         t = self.table
