@@ -7,7 +7,9 @@ the tests from the shipped data.
   chamber's shares of owners aged 60+ and 65+ and the mean owner age
   (``sim/data/owner_age_anchors.csv``). A skew-normal with its long tail to the young ages
   holds the 1990s founders' bulge that the chambers' rising 60+ shares come from (a normal
-  with the same 60+ share puts too few owners in their late fifties).
+  with the same 60+ share puts too few owners in their late fifties). A chamber's shares from
+  before the base year are carried to it by the owner flows (``carry_shares``); the carried
+  values are the csv's base-year rows [D].
 * **Entrants' ages:** successors are normal around their mean age at a craft handover, the
   spread derived from the share aged 30-39 (``sd_from_share_between``); founders around an
   estimated mean that the KfW-Gruendungsmonitor's all-sector founders bracket (34.4 in 2024,
@@ -223,6 +225,27 @@ def hindcast_owner_ages(
         "share_65plus": np.asarray(shares_65),
         "mean_age": np.asarray(means),
     }
+
+
+def carry_shares(anchors: pd.DataFrame, base_year: int, flows: OwnerFlows) -> dict[str, float]:
+    """A chamber's shares of owners 60+ and 65+ at ``base_year`` from older figures
+    (``owner_age_anchors.csv`` measures ``share_60plus_observed``, ``share_65plus_observed``)
+    carried by the owner flows (``hindcast_owner_ages``): the stock at the 60+ figure's year is
+    fitted to the two shares (the 65+ share taken as of that year) and to the base year's
+    ``mean_age`` less ``mean_age_pace_per_year`` for each year between, then run to the base
+    year with the chamber's ``owners_change_per_year``. The results are the chamber's
+    base-year ``share_60plus`` and ``share_65plus`` rows [D] (``tests/test_owner_ages.py``
+    re-derives them with the shipped parameters), so that every chamber starts from its owners
+    of the base year and a run's parameters do not move its start."""
+    rows = anchors.set_index("measure")
+    value = rows["value"].astype(float)
+    years = base_year - int(rows.loc["share_60plus_observed", "year"])
+    start_mean = value["mean_age"] - value["mean_age_pace_per_year"] * years
+    start = _skewnorm_for(
+        value["share_60plus_observed"], value["share_65plus_observed"], start_mean
+    )
+    path = hindcast_owner_ages(start, years, flows, value["owners_change_per_year"])
+    return {measure: float(path[measure][-1]) for measure in ("share_60plus", "share_65plus")}
 
 
 # ---- firm ages: other closures fall with the firm's age (liability of newness) --------------
