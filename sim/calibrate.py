@@ -25,7 +25,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim import demography_checks as dc
 from sim.config import ConfigError, load_config
-from sim.datasets import DataError, load_districts, load_owner_age_anchors, load_state_crafts
+from sim.datasets import DataError, load_districts, load_state_crafts
 from sim.labour_checks import first_year_persons_check
 from sim.lever_checks import lever_return_checks
 from sim.market_checks import capacity_use_check, price_hindcast_check
@@ -89,7 +89,7 @@ def base_year_targets(model: RegionModel) -> list[Target]:
     pop, households = model.population.total, start["households"]
     model.step()
     data = load_districts().set_index("district_id")
-    anchors = load_owner_age_anchors()
+    anchors = model.lifecycle.owner_anchors  # the shares of the year nearest the start
     shares = model.groups["share_of_firms"].to_numpy(float)
     t = model.firms.table
     base = t.founded_quarter < model.start_quarter  # firms of the base year (not founders)

@@ -296,7 +296,7 @@ def owner_hindcast_check(firm_params) -> list[Check]:
     pace (47.2 [D]); exits at the fitted exit ages, other closures, entrants at the successors'
     and founders' mean age, the number of owners falling 0.8 % a year [D]. Checked: the 2022
     share 60+ ("more than one in five" [S]), the pace of the owners' mean age (Saxon craft owners
-    46 -> 50, 2009 -> 2019 [S]) and its slowing (KfW, all SMEs: +0.55 a year to 2013, +0.27
+    46 -> 50, 2009 -> 2019 [S]) and its slowing (KfW, all SMEs: +0.6 a year 2003-2013, +0.27
     after [D]). None of them is used in a fit: the exit ages are fitted to HWK Halle's
     2022 -> 2025 flow, which shares one chamber with this series but not its figures; the start
     mean borrows three years of the Saxon pace, and moving it by 1.2 years moves the checked

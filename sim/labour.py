@@ -113,7 +113,8 @@ class LabourMarket:
 
     def settle(self, employees: np.ndarray) -> dict[str, np.ndarray]:
         """End of the quarter: the ages follow the firm table's head counts ``(D,)`` (shedding,
-        closures and start-ups take all ages alike); returns the ages' summary per district."""
+        closures, start-ups and employees who take over their firm take all ages alike);
+        returns the ages' summary per district."""
         self.workforce.reconcile(employees)
         return self.workforce.summary()
 

@@ -194,9 +194,9 @@ def hindcast_owner_ages(
     """Owners' ages over ``years`` years from a skew-normal ``start`` stock, by the model's own
     owner flows: exits at the fitted exit ages, other closures at a constant rate, entrants
     (successors and founders) at normal ages replacing the exits net of the observed change in
-    the number of owners. One-year steps on single years of age; returns ``share_60plus`` and
-    ``mean_age`` (owners in ``[a, a+1)`` counted at ``a + 0.5``), years + 1 values each, the
-    first being the start."""
+    the number of owners. One-year steps on single years of age; returns ``share_60plus``,
+    ``share_65plus`` and ``mean_age`` (owners in ``[a, a+1)`` counted at ``a + 0.5``), years + 1
+    values each, the first being the start."""
     ages = np.arange(OWNER_AGE_MIN, 100.0)
     stock = np.diff(skewnorm.cdf(np.append(ages, 100.0), *start))  # owners per year of age
     stock /= stock.sum()
@@ -227,24 +227,91 @@ def hindcast_owner_ages(
     }
 
 
+BASE_MEASURES = ("share_60plus", "share_65plus", "mean_age")
+CARRY_MEASURES = (
+    "share_60plus_observed",
+    "share_65plus_observed",
+    "mean_age_reference",
+    "mean_age_pace_per_year",
+    "owners_change_per_year",
+)
+
+
+def _require(by_measure: pd.DataFrame, chamber: str, measures: tuple[str, ...]) -> None:
+    """Each of ``measures`` once in a chamber's anchor rows, or a message naming what is wrong."""
+    counts = by_measure.index.value_counts()
+    missing = [m for m in measures if m not in counts]
+    twice = [m for m in measures if counts.get(m, 0) > 1]
+    if missing or twice:
+        raise ValueError(
+            f"owner_age_anchors.csv, chamber {chamber}: needs each of {list(measures)} once; "
+            f"missing {missing}, repeated {twice}"
+        )
+
+
+def anchors_nearest(anchors: pd.DataFrame, year: int) -> pd.DataFrame:
+    """``owner_age_anchors.csv`` with each chamber's shares 60+ and 65+ and mean age of the
+    year nearest ``year`` (the model's first year): the base-year rows (2025, some carried
+    [D]) or, where they are nearer, the older figures they were carried from (``*_observed``,
+    with their tags and sources) and the mean age of that year, the start of the carry
+    (``_observed_start``, [D]). A run that starts in 2025 uses the base-year rows; the hindcast
+    (first year 2022, the state of the end of 2021) starts HWK Leipzig from its figures of 2021
+    and HWK Ostthueringen from its estimates of 2023 (a year late; nearer than 2025). Only the
+    measures ``base_age_fit`` reads are returned."""
+    out = []
+    for chamber, rows in anchors.groupby("chamber", sort=False):
+        by_measure = rows.set_index("measure")
+        _require(by_measure, chamber, BASE_MEASURES)
+        base = by_measure.loc[list(BASE_MEASURES)].reset_index()
+        if "share_60plus_observed" in by_measure.index:
+            _require(by_measure, chamber, CARRY_MEASURES)
+            observed_year = int(by_measure.loc["share_60plus_observed", "year"])
+            base_year = int(by_measure.loc["share_60plus", "year"])
+            if abs(observed_year - year) < abs(base_year - year):
+                observed = by_measure.loc[[f"{m}_observed" for m in BASE_MEASURES[:2]]]
+                reference = by_measure.loc["mean_age_reference"]
+                base["value"] = _observed_start(rows)
+                base["year"] = observed_year
+                base["tag"] = [*observed["tag"], "D"]
+                base["source_id"] = [*observed["source_id"], reference["source_id"]]
+        out.append(base.assign(chamber=chamber))
+    return pd.concat(out, ignore_index=True)
+
+
+def _observed_start(anchors: pd.DataFrame) -> list[float]:
+    """One chamber's older shares 60+ and 65+ and the mean age of their year: the
+    ``mean_age_reference`` (the Saxon study's 50 in 2019 [S]) moved at
+    ``mean_age_pace_per_year`` to the year of the 60+ share."""
+    rows = anchors.set_index("measure")
+    value = rows["value"].astype(float)
+    years = int(rows.loc["share_60plus_observed", "year"]) - int(
+        rows.loc["mean_age_reference", "year"]
+    )
+    return [
+        value["share_60plus_observed"],
+        value["share_65plus_observed"],
+        value["mean_age_reference"] + value["mean_age_pace_per_year"] * years,
+    ]
+
+
 def carry_shares(anchors: pd.DataFrame, base_year: int, flows: OwnerFlows) -> dict[str, float]:
     """A chamber's shares of owners 60+ and 65+ at ``base_year`` from older figures
     (``owner_age_anchors.csv`` measures ``share_60plus_observed``, ``share_65plus_observed``)
     carried by the owner flows (``hindcast_owner_ages``): the stock at the 60+ figure's year is
-    fitted to the two shares (the 65+ share taken as of that year) and to the base year's
-    ``mean_age`` less ``mean_age_pace_per_year`` for each year between, then run to the base
-    year with the chamber's ``owners_change_per_year``. The results are the chamber's
+    fitted to the two shares (the 65+ share taken as of that year) and to the Saxon mean age of
+    that year (``_observed_start``), then run to the base year with the chamber's
+    ``owners_change_per_year``. Only the shares are carried: the base year's ``mean_age`` stays
+    the Saxon trend's 2025 value, as for every chamber (the flows carry HWK Leipzig's mean of
+    2021, 50.8, to 51.1 by 2025, not to the trend's 52; the carried shares move by under 0.2
+    points over that range of start means). The results are the chamber's
     base-year ``share_60plus`` and ``share_65plus`` rows [D] (``tests/test_owner_ages.py``
-    re-derives them with the shipped parameters), so that every chamber starts from its owners
-    of the base year and a run's parameters do not move its start."""
+    re-derives them with the shipped parameters), so that every chamber starts from its owners'
+    shares of the base year and a run's parameters do not move its start."""
     rows = anchors.set_index("measure")
-    value = rows["value"].astype(float)
     years = base_year - int(rows.loc["share_60plus_observed", "year"])
-    start_mean = value["mean_age"] - value["mean_age_pace_per_year"] * years
-    start = _skewnorm_for(
-        value["share_60plus_observed"], value["share_65plus_observed"], start_mean
-    )
-    path = hindcast_owner_ages(start, years, flows, value["owners_change_per_year"])
+    start = _skewnorm_for(*_observed_start(anchors))
+    change = float(rows.loc["owners_change_per_year", "value"])
+    path = hindcast_owner_ages(start, years, flows, change)
     return {measure: float(path[measure][-1]) for measure in ("share_60plus", "share_65plus")}
 
 

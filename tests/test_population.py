@@ -90,8 +90,13 @@ def test_employees_change_by_exactly_their_named_flows(to_2035):
         - f["staff_to_owner"]
     ).unstack()
     np.testing.assert_allclose(employees.diff().iloc[1:], net.iloc[1:], atol=1e-9)
-    flows = ("leavers", "completers_kept", "staff_of_closed_firms", "staff_of_startups")
-    for flow in (*flows, "staff_to_owner"):
+    for flow in (
+        "leavers",
+        "completers_kept",
+        "staff_of_closed_firms",
+        "staff_of_startups",
+        "staff_to_owner",
+    ):
         assert f[flow].sum() > 0, flow
     # the leavers hold the retirements the age table made due (binomial noise aside)
     assert f["leavers"].sum() > f["retirements"].sum()

@@ -19,6 +19,7 @@ from sim.datasets import load_owner_age_anchors
 from sim.owner_ages import (
     FOUNDER_AGES,
     SUCCESSOR_AGES,
+    anchors_nearest,
     base_age_density,
     base_age_fit,
     base_ages,
@@ -143,8 +144,10 @@ class FirmLifecycle:
         share, rel = g["share_of_firms"].to_numpy(float), g["persons_per_firm_rel"].to_numpy(float)
         rel_norm = rel / (share * rel).sum()
         cols: dict[str, list] = defaultdict(list)
-        anchors = load_owner_age_anchors()
-        owner_age_fits = {c: base_age_fit(a) for c, a in anchors.groupby("chamber")}
+        # the chambers' owner shares of the year nearest the start (sim.owner_ages); kept for
+        # the calibration report
+        self.owner_anchors = anchors_nearest(load_owner_age_anchors(), self.start_quarter // 4)
+        owner_age_fits = {c: base_age_fit(a) for c, a in self.owner_anchors.groupby("chamber")}
         for di, row in d.iterrows():
             n_by_group = largest_remainder(int(row["craft_firms"]), share)
             group = np.repeat(np.arange(len(TRADE_GROUPS)), n_by_group)

@@ -9,10 +9,14 @@ year). A hindcast start needs the same table for the end of 2021. What the data 
   district's firms and apprentices are scaled by its chamber's ratio start / base;
 - population and households per district moved back to the end of 2021 with the official
   projection's index (``demography.csv``, the configured variant; 2021 is its first years);
+- owners' ages per chamber from the figures nearest the start (``sim.owner_ages.
+  anchors_nearest``): HWK Leipzig's shares of 2021 [S] and HWK Ostthueringen's estimates of
+  2023 [E], each with the Saxon mean of that year [D]; HWK Halle's of 2025 (no 65+ figure
+  before 2025), so its owners start about three years too old;
 - everything else (district shares within a chamber, trade-group shares, persons per firm,
-  owner-age anchors of 2022-2025, the age structure of 2023) stays at the base year: there is
-  no district- or group-level count for 2021. So the hindcast tests the model's dynamics of the
-  chamber totals, not its distribution.
+  the age structure of 2023) stays at the base year: there is no district- or group-level
+  count for 2021. So the hindcast tests the model's dynamics of the chamber totals, not its
+  distribution.
 
 Compared (role ``validate``): the change of registered firms (HWK Halle end 2021 -> 31.08.2024,
 HWK Leipzig 30.06.2023 -> 30.06.2024), of HWZ persons 2021 -> 2022 (Sachsen-Anhalt, Sachsen;
