@@ -155,9 +155,9 @@ def test_the_owner_flows_carry_hwk_halles_2022_share_to_its_trend():
     at the base year's 65+/60+ ratio; the Saxon mean of 2022, 51.2), reach the chamber trend's
     27 % by 2025 [E] within a point (that figure extrapolates 0.9 points a year over two years
     and is rounded to whole points): the model's flows and the chamber's own pace agree over
-    the three years. The exit ages are
-    fitted to the same chamber's 2022 -> 2025 flow of owners 60+ into 65+, so this checks
-    mainly the inflow into 60+ from the stock's late fifties, not the exits."""
+    the three years. The exit ages are fitted to the same chamber's 2022 -> 2025 flow of
+    owners 60+ into 65+, so this checks mainly the inflow into 60+ from the stock's late
+    fifties, not the exits."""
     halle = load_owner_age_anchors().query("chamber == 'hwk_halle'").set_index("measure")
     ratio = halle.loc["share_65plus", "value"] / halle.loc["share_60plus", "value"]
     rows = pd.DataFrame(
