@@ -38,9 +38,15 @@ class LabourMarket:
     """Args:
     params: the firm parameters (``model.firm``: quits, coal job losers, completers,
         staff of closed firms).
-    base_employees: ``(D,)`` employees per district in the base year.
+    base_employees: ``(R,)`` employees per row of the age table in the base year.
     supply_by_age: ``(D, A)`` labour supply by age in the base year (persons x participation).
     participation: ``(D, A)`` participation by age (retirements follow its fall with age).
+    row_district: ``(R,)`` each row's district (the model's rows are the cells of the
+        ``groups`` table, ``sim.cells``); by default the rows are the districts.
+
+    The pool is per district (workers look for a job where they live, in any trade); the
+    leavers, retirements, hires and kept completers are per row, so that each row's ages
+    follow its own flows.
     """
 
     def __init__(
@@ -49,17 +55,20 @@ class LabourMarket:
         base_employees: np.ndarray,
         supply_by_age: np.ndarray,
         participation: np.ndarray,
+        row_district: np.ndarray | None = None,
     ) -> None:
         self.params = params
-        self.base_employees = base_employees
         self.base_labour_supply = supply_by_age.sum(axis=1)
         self.age_rules = AgeRules.from_params(params)
-        self.workforce = WorkforceAges(base_employees, supply_by_age, participation, self.age_rules)
+        self.workforce = WorkforceAges(
+            base_employees, supply_by_age, participation, self.age_rules, row_district
+        )
         workforce = self.workforce
+        self.base_employees = base_employees = workforce.to_districts(base_employees)
         # per year: quits plus the base year's retirements as a share of its employees, less
         # the net loss to other sectors
         leavers_rate = params.staff_quit_per_year + 4.0 * np.divide(
-            workforce.retirements_due(),
+            workforce.to_districts(workforce.retirements_due()),
             base_employees,
             out=np.zeros_like(base_employees),
             where=base_employees > 0,
@@ -89,8 +98,8 @@ class LabourMarket:
 
     def age_and_leave_rate(self, employees: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Ages the workforce a quarter (call once a quarter): its birthdays retire part of
-        it. Returns ``(D,)`` the chance an employee leaves (quits plus the retirements due)
-        and the retirements."""
+        it. ``employees``: ``(R,)`` per row. Returns ``(R,)`` the chance an employee leaves
+        (quits plus the retirements due) and the retirements."""
         retired = self.workforce.age_quarter()
         rate = self.params.staff_quit_per_year / 4.0 + np.divide(
             retired, employees, out=np.zeros_like(retired), where=employees > 0
@@ -98,25 +107,44 @@ class LabourMarket:
         return rate, retired
 
     def hired(
-        self, leavers: np.ndarray, retired: np.ndarray, hires: np.ndarray, supply_by_age
+        self, adjusted: dict, rows: np.ndarray, retired: np.ndarray, supply_by_age: np.ndarray
     ) -> None:
-        """After hiring: leavers beyond the retirements quit, hires join (all ``(D,)``) at the
-        ages of ``supply_by_age`` ``(D, A)`` weighted by job mobility."""
+        """After hiring: each row's leavers beyond its retirements ``(R,)`` quit, its hires
+        join at the ages of their district's ``supply_by_age`` ``(D, A)`` weighted by job
+        mobility. ``adjusted``: ``adjust_labour``'s result (per firm); ``rows``: each firm's
+        row of the age table."""
+        n = len(retired)
+        leavers = np.bincount(rows, adjusted["leavers"], minlength=n)
+        hires = np.bincount(rows[adjusted["hired"]], minlength=n).astype(float)
         self.workforce.quit(np.maximum(leavers - retired, 0.0))
         self.workforce.hire(hires, hire_age_profile(supply_by_age, self.age_rules))
 
-    def completers(self, kept: np.ndarray, leaving: np.ndarray) -> None:
+    def completers(self, training: dict, rows: np.ndarray, district: np.ndarray) -> np.ndarray:
         """Completers their firm keeps join its staff; of those it does not keep, part stays
-        in the district's pool (both ``(D,)``)."""
+        in the district's pool. ``training``: ``train``'s result (per firm); ``rows`` and
+        ``district``: each firm's row of the age table and district. Returns ``(D,)`` the
+        completers kept."""
+        retained = training["apprentice_retained"]
+        kept = np.bincount(rows, retained, minlength=len(self.workforce.by_age)).astype(float)
+        leaving = np.bincount(
+            district,
+            training["apprentice_completed"] - retained,
+            minlength=len(self.base_employees),
+        )
         self.workforce.keep_completers(kept)
         self.completers_to_pool = self.params.completers_stay_in_region * leaving
+        return self.to_districts(kept)
 
-    def settle(self, employees: np.ndarray) -> dict[str, np.ndarray]:
-        """End of the quarter: the ages follow the firm table's head counts ``(D,)`` (shedding,
+    def settle(self, employees: np.ndarray) -> tuple[dict, dict]:
+        """End of the quarter: the ages follow the firm table's head counts ``(R,)`` (shedding,
         closures, start-ups and employees who take over their firm take all ages alike);
-        returns the ages' summary per district."""
+        returns the ages' summary per district ``(D,)`` and per row ``(R,)``."""
         self.workforce.reconcile(employees)
-        return self.workforce.summary()
+        return self.workforce.district_summary(), self.workforce.summary()
+
+    def to_districts(self, values: np.ndarray) -> np.ndarray:
+        """``(D,)`` per-row ``values`` ``(R,)`` summed over each district's rows."""
+        return self.workforce.to_districts(values)
 
     def firms_closed(self, employees_by_district: np.ndarray) -> None:
         """Employees of firms closed this quarter: part looks for craft work next quarter."""

@@ -20,11 +20,9 @@ import numpy as np
 import pandas as pd
 
 from sim.agents.table import ColumnTable
+from sim.cells import N_GROUPS, cell_of, cell_parts, n_cells
 from sim.region import Region
 from sim.vocabulary import EVENT_COLUMNS, SETTLEMENT_TYPES, TRADE_GROUPS, format_quarter
-
-N_GROUPS, N_SETTLEMENTS = len(TRADE_GROUPS), len(SETTLEMENT_TYPES)
-
 
 # per district, from the population and household summary (persons by age: ``Population``)
 DEMOGRAPHY_COLUMNS = (
@@ -43,6 +41,9 @@ DEMOGRAPHY_COLUMNS = (
     "households_formed",
     "labour_supply",
 )
+# the employees' (staff other than owners) ages, per district and per cell of ``groups``
+# (``sim.workforce``)
+WORKFORCE_AGE_COLUMNS = ("employees_mean_age", "employees_under_35", "employees_55plus")
 # per district, from the quarter's labour market (``LabourMarket``, ``adjust_labour``)
 LABOUR_COLUMNS = (
     "labour_pool",
@@ -60,9 +61,7 @@ LABOUR_COLUMNS = (
     "staff_of_closed_firms",
     "staff_of_startups",
     "staff_to_owner",
-    "employees_mean_age",
-    "employees_under_35",
-    "employees_55plus",
+    *WORKFORCE_AGE_COLUMNS,
 )
 
 
@@ -85,6 +84,7 @@ class QuarterFlows:
     district_stats: dict[str, np.ndarray]  # households and persons this quarter, per district
     events: dict[str, np.ndarray] = field(default_factory=dict)  # name -> firm rows
     labour: dict[str, np.ndarray] = field(default_factory=dict)  # LABOUR_COLUMNS per district
+    workforce: dict[str, np.ndarray] = field(default_factory=dict)  # WORKFORCE_AGE_COLUMNS per cell
     intervention_cost_eur: np.ndarray | None = None  # per district, EUR this quarter
 
 
@@ -95,16 +95,14 @@ class Recorder:
         self.region = region
         self.firms = firms
         self.n_districts = len(region.districts)
-        self.n_keys = self.n_districts * N_SETTLEMENTS * N_GROUPS
+        self.n_keys = n_cells(self.n_districts)
         self._quarters: list[int] = []
         self._groups: list[dict[str, np.ndarray]] = []
         self._districts: list[dict[str, np.ndarray]] = []
         self._places: list[dict[str, np.ndarray]] = []
         self._place_groups = PlaceGroupYears(region.n_places)
         # the key index -> (district, settlement, group) columns, built once
-        d, s, g = np.unravel_index(
-            np.arange(self.n_keys), (self.n_districts, N_SETTLEMENTS, N_GROUPS)
-        )
+        d, s, g = cell_parts(self.n_districts)
         self._key_frame = pd.DataFrame(
             {
                 "district_id": pd.Categorical(region.districts["district_id"].to_numpy()[d]),
@@ -114,13 +112,11 @@ class Recorder:
                 "trade_group": pd.Categorical(np.array(TRADE_GROUPS)[g], categories=TRADE_GROUPS),
             }
         )
-        self._place_key = (
-            region.place_district * N_SETTLEMENTS + region.place_settlement
-        ) * N_GROUPS
+        self._place_key = cell_of(region.place_district, region.place_settlement, 0)
 
     def _firm_key(self) -> np.ndarray:
         t = self.firms
-        return (t.district.astype(np.int64) * N_SETTLEMENTS + t.settlement) * N_GROUPS + t.group
+        return cell_of(t.district, t.settlement, t.group)
 
     def record(self, quarter: int, flows: QuarterFlows) -> None:
         """Aggregate one quarter into per-table column arrays (DataFrames are built on demand)."""
@@ -146,6 +142,10 @@ class Recorder:
             "employees": by_key(t.staff, alive),
             "apprentices": by_key(t.apprentices, alive),
             "owners_60plus": by_key(np.ones(len(t)), alive & (t.owner_age >= 60)),
+            **{
+                name: flows.workforce.get(name, np.zeros(self.n_keys))
+                for name in WORKFORCE_AGE_COLUMNS
+            },
             "turnover_eur": by_key(flows.revenue),
             "value_added_eur": by_key(flows.value_added),
             "turnover_base_prices_eur": by_key(flows.volume),

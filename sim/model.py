@@ -24,6 +24,7 @@ from sim.agents.firm_workforce import adjust_labour, train
 from sim.agents.firms import CraftFirms, PriceRule
 from sim.agents.household import Households
 from sim.agents.transfer import TransferInstitution, advise_all, create_institutions
+from sim.cells import cell_district
 from sim.costs import CostPaths
 from sim.datasets import load_state_crafts, load_trade_groups
 from sim.demand import CraftDemand, population_shares
@@ -218,6 +219,7 @@ class RegionModel(mesa.Model):
             self._employees(),
             self.population.persons * self.participation,
             self.participation,
+            cell_district(len(region.districts)),
         )
         # school leavers: apprentice intake follows the district's cohort aged 16-18
         self.base_school_leavers = self.population.persons[:, 16:19].sum(axis=1)
@@ -312,20 +314,24 @@ class RegionModel(mesa.Model):
         return released
 
     def _employees(self) -> np.ndarray:
-        return self.firms.employees_by_district(len(self.region.districts))
+        """``(K,)`` employees per cell of the ``groups`` table (the age table's rows)."""
+        return self.firms.employees_by_cell(len(self.region.districts))
 
     def _hire_and_train(self, s: Quarter) -> None:
-        q, n_d = s.q, len(self.region.districts)
-        market = self.labour_market
+        q, market = s.q, self.labour_market
         pool = market.pool(self.district_stats["labour_supply"], self._released_workers())
         leave_rate, retired = market.age_and_leave_rate(self._employees())
+        cells, t = self.firms.cells(), self.firms.table
         s.labour = adjust_labour(
-            self.firms, self.streams.for_quarter("labour", q), pool["labour_pool"], leave_rate
+            self.firms,
+            self.streams.for_quarter("labour", q),
+            pool["labour_pool"],
+            leave_rate[cells],
         )
-        t = self.firms.table
-        s.labour_flows = flows = quarter_flows(pool, s.labour, t.district, retired)
-        supply = self.population.persons * self.participation
-        market.hired(flows["leavers"], retired, flows["hires"], supply)
+        s.labour_flows = flows = quarter_flows(
+            pool, s.labour, t.district, market.to_districts(retired)
+        )
+        market.hired(s.labour, cells, retired, self.population.persons * self.participation)
         placement = 1.0 + self.params.transfer.placement_intake_gain * self.recently_advised(q)
         cohort = self.population.persons[:, 16:19].sum(axis=1) / self.base_school_leavers
         training = train(
@@ -336,10 +342,7 @@ class RegionModel(mesa.Model):
             self.interventions.dropout_multiplier(),
             placement,
         )
-        leaving = training["apprentice_completed"] - training["apprentice_retained"]
-        kept = np.bincount(t.district, training["apprentice_retained"], minlength=n_d)
-        market.completers(kept, np.bincount(t.district, leaving, minlength=n_d))
-        flows["completers_kept"] = kept.astype(float)
+        flows["completers_kept"] = market.completers(training, cells, t.district)
         self.interventions.book_new_contracts(training["apprentice_intake"])
 
     def _succeed_exit_found(self, s: Quarter) -> None:
@@ -372,7 +375,8 @@ class RegionModel(mesa.Model):
         s.labour_flows["staff_of_startups"] = self.firms.employees_by_district(
             n_d, rows=s.events[STARTUPS]
         )
-        s.labour_flows.update(self.labour_market.settle(self._employees()))
+        by_district, s.workforce = self.labour_market.settle(self._employees())
+        s.labour_flows.update(by_district)
 
     def _record(self, s: Quarter) -> None:
         cost = self.interventions.cost_by_district()

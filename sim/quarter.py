@@ -22,6 +22,7 @@ class Quarter:
     value_added: np.ndarray | None = None
     labour: dict[str, np.ndarray] = field(default_factory=dict)
     labour_flows: dict[str, np.ndarray] = field(default_factory=dict)
+    workforce: dict[str, np.ndarray] = field(default_factory=dict)  # employees' ages per cell
     events: dict[str, np.ndarray] = field(default_factory=dict)
 
     def flows(
@@ -44,5 +45,6 @@ class Quarter:
             district_stats=district_stats,
             events=self.events,
             labour=self.labour_flows,
+            workforce=self.workforce,
             intervention_cost_eur=intervention_cost,
         )

@@ -1,26 +1,28 @@
-"""The ages of the crafts' employees per district: who retires when, and who is hired.
+"""The ages of the crafts' employees per cell: who retires when, and who is hired.
 
-``WorkforceAges`` owns the ``(D, A)`` table of craft employees (staff other than the owner)
-by single year of age, D districts and ages 0..100 as in ``sim.population``. The firm table
-stays the owner of the head counts; this table holds their ages:
+``WorkforceAges`` owns the ``(R, A)`` table of craft employees (staff other than the owner)
+by single year of age, ages 0..100 as in ``sim.population``; the model's R rows are the
+cells of the ``groups`` table (district x settlement type x trade group, ``sim.cells``), so
+each trade group's staff ages with its own hires and retirements. The firm table stays the
+owner of the head counts; this table holds their ages:
 
-* at the start, each district's employees are spread over ages 18+ like its labour supply
+* at the start, each cell's employees are spread over ages 18+ like its district's labour supply
   (persons x participation by age): the crafts' age structure is taken to be the labour
-  force's [E] (no craft employee ages by district were found; ``craft_people.csv`` has
-  only national shares of 2003 and ~2015);
+  force's [E], alike in every trade group (no craft employee ages by district or trade group
+  were found; ``craft_people.csv`` has only national shares of 2003 and ~2015);
 * each quarter a quarter of every single-year cohort has its birthday (the population's
   convention; cohorts blur a little, the mean age stays right), and of those the share that
   leaves the labour force at that birthday retires: ``1 - p(a+1) / p(a)`` from age 50, for the
   participation rate ``p`` by age smoothed over 5 years (the data come in bands;
-  ``retirement_hazard``) [D]. The retirements are taken out of the district's firms by
+  ``retirement_hazard``) [D]. The retirements are taken out of the cell's firms by
   ``sim.agents.firm_workforce.adjust_labour``;
 * hires join at the ages of the district's labour supply weighted by a job mobility that
   halves every ``hire_age_halving_years`` from age 20 [E]; completers the firm keeps join at
   age 20; quits leave at the ages of the workforce weighted by the same mobility (who
   changes jobs into the crafts at an age also changes jobs out of them at that age);
 * shedding, closures and start-ups change the head counts in the firm table; the age table
-  is then rescaled to them (``reconcile``), keeping its shape: those flows take all ages
-  alike.
+  is then rescaled to them (``reconcile``), keeping each cell's shape: those flows take all
+  ages alike.
 """
 
 from __future__ import annotations
@@ -98,11 +100,27 @@ def hire_age_profile(labour_supply: np.ndarray, rules: AgeRules) -> np.ndarray:
     return w / np.maximum(w.sum(axis=-1, keepdims=True), 1e-12)
 
 
+def age_summary(by_age: np.ndarray) -> dict[str, np.ndarray]:
+    """``(R,)`` mean age and employees aged under 35 and 55+ of an ``(R, A)`` age table."""
+    ages = np.arange(by_age.shape[1])
+    total = by_age.sum(axis=1)
+    return {
+        "employees_mean_age": np.divide(
+            by_age @ ages, total, out=np.zeros_like(total), where=total > 0
+        ),
+        "employees_under_35": by_age[:, :35].sum(axis=1),
+        "employees_55plus": by_age[:, 55:].sum(axis=1),
+    }
+
+
 class WorkforceAges:
     """Args:
-    employees: ``(D,)`` craft employees per district at the start.
+    employees: ``(R,)`` craft employees per row at the start.
     labour_supply: ``(D, A)`` persons x participation by age at the start.
     participation: ``(D, A)`` participation by age (the district's state).
+    row_district: ``(R,)`` each row's district; by default the rows are the districts.
+        The model keeps a row per cell of the ``groups`` table (``sim.cells``), so that a
+        trade group that hires little ages and retires more than one that hires much.
     """
 
     def __init__(
@@ -111,20 +129,30 @@ class WorkforceAges:
         labour_supply: np.ndarray,
         participation: np.ndarray,
         rules: AgeRules,
+        row_district: np.ndarray | None = None,
     ) -> None:
+        n_d = labour_supply.shape[0]
+        self.row_district = np.arange(n_d) if row_district is None else np.asarray(row_district)
+        # (D, R) sums rows to their districts
+        self._to_district = (self.row_district[None, :] == np.arange(n_d)[:, None]).astype(float)
         supply = labour_supply.copy()
         supply[:, :FIRST_WORKER_AGE] = 0.0  # the youngest in the labour force are apprentices
         shape = supply / np.maximum(supply.sum(axis=1, keepdims=True), 1e-12)
-        self.by_age = employees[:, None] * shape
-        self.hazard = retirement_hazard(participation, rules)
+        self.start_shape = shape[self.row_district]
+        self.by_age = employees[:, None] * self.start_shape
+        self.hazard = retirement_hazard(participation, rules)[self.row_district]
         self.mobility = job_mobility(labour_supply.shape[1], rules)
 
+    def to_districts(self, values: np.ndarray) -> np.ndarray:
+        """``(D, ...)`` sums of per-row ``values`` ``(R, ...)`` over each district's rows."""
+        return self._to_district @ values
+
     def retirements_due(self) -> np.ndarray:
-        """``(D,)`` retirements this quarter's birthdays bring (the table unchanged)."""
+        """``(R,)`` retirements this quarter's birthdays bring (the table unchanged)."""
         return (0.25 * self.by_age * self.hazard).sum(axis=1)
 
     def age_quarter(self) -> np.ndarray:
-        """A quarter of each cohort has its birthday; returns ``(D,)`` retirements (expected
+        """A quarter of each cohort has its birthday; returns ``(R,)`` retirements (expected
         numbers), already taken out of the table."""
         moving = 0.25 * self.by_age
         retiring = moving * self.hazard
@@ -133,34 +161,34 @@ class WorkforceAges:
         return retiring.sum(axis=1)
 
     def hire(self, hires: np.ndarray, profile: np.ndarray) -> None:
-        """``hires`` ``(D,)`` join at the ages of ``profile`` ``(D, A)``."""
-        self.by_age += hires[:, None] * profile
+        """``hires`` ``(R,)`` join at the ages of their district's ``profile`` ``(D, A)``."""
+        self.by_age += hires[:, None] * profile[self.row_district]
 
     def quit(self, quits: np.ndarray) -> None:
-        """``quits`` ``(D,)`` leave at the workforce's ages weighted by job mobility."""
+        """``quits`` ``(R,)`` leave at the workforce's ages weighted by job mobility."""
         w = self.by_age * self.mobility
         share = np.divide(quits, w.sum(axis=1), out=np.zeros_like(quits), where=w.sum(axis=1) > 0)
         self.by_age -= np.minimum(w * share[:, None], self.by_age)
 
     def keep_completers(self, completers: np.ndarray) -> None:
-        """Completers their training firm keeps ``(D,)`` join the staff at ``COMPLETER_AGE``."""
+        """Completers their training firm keeps ``(R,)`` join the staff at ``COMPLETER_AGE``."""
         self.by_age[:, COMPLETER_AGE] += completers
 
     def reconcile(self, employees: np.ndarray) -> None:
-        """Rescale each district's ages to the firm table's head count ``(D,)``."""
+        """Rescale each row's ages to the firm table's head count ``(R,)``; a row that had
+        no employees and now has some (a start-up in a cell without staff) takes its district's
+        starting age shape."""
         total = self.by_age.sum(axis=1)
         self.by_age *= np.divide(employees, total, out=np.zeros_like(total), where=total > 0)[
             :, None
         ]
+        empty = (total <= 0) & (employees > 0)
+        self.by_age[empty] = employees[empty, None] * self.start_shape[empty]
 
     def summary(self) -> dict[str, np.ndarray]:
-        """``(D,)`` mean age and employees aged under 35 and 55+ (for the district table)."""
-        ages = np.arange(self.by_age.shape[1])
-        total = self.by_age.sum(axis=1)
-        return {
-            "employees_mean_age": np.divide(
-                self.by_age @ ages, total, out=np.zeros_like(total), where=total > 0
-            ),
-            "employees_under_35": self.by_age[:, :35].sum(axis=1),
-            "employees_55plus": self.by_age[:, 55:].sum(axis=1),
-        }
+        """``(R,)`` mean age and employees aged under 35 and 55+ per row."""
+        return age_summary(self.by_age)
+
+    def district_summary(self) -> dict[str, np.ndarray]:
+        """``(D,)`` the same per district (for the district table)."""
+        return age_summary(self.to_districts(self.by_age))

@@ -107,10 +107,28 @@ def test_employees_have_ages_that_match_their_head_counts(to_2035):
     n_d = len(model.region.districts)
     # the age table holds exactly the firm table's employees (staff other than owners)
     np.testing.assert_allclose(
-        model.labour_market.workforce.by_age.sum(axis=1), model.firms.employees_by_district(n_d)
+        model.labour_market.to_districts(model.labour_market.workforce.by_age.sum(axis=1)),
+        model.firms.employees_by_district(n_d),
+    )
+    # ... and per cell of the groups table (district x settlement type x trade group)
+    np.testing.assert_allclose(
+        model.labour_market.workforce.by_age.sum(axis=1), model.firms.employees_by_cell(n_d)
     )
     d = tables["districts"]
     assert d["employees_mean_age"].between(25, 60).all()
+    # the groups table's ages add up to the district table's
+    g = tables["groups"].groupby(["quarter", "district_id"], observed=True)
+    by_district = d.set_index(["quarter", "district_id"])
+    for name in ("employees_55plus", "employees_under_35"):
+        np.testing.assert_allclose(
+            g[name].sum().sort_index(), by_district[name].sort_index(), rtol=1e-9
+        )
+    # the cells' mean ages differ: trade groups that hire young age apart from the others
+    last = tables["groups"][tables["groups"]["quarter"] == tables["groups"]["quarter"].max()]
+    ages = last.loc[
+        last["employees_under_35"] + last["employees_55plus"] > 50, "employees_mean_age"
+    ]
+    assert ages.max() - ages.min() > 1.0
     assert (d["retirements"] > 0).all()
     # retirements happen at real ages: in the first quarter, the districts with more employees
     # aged 55+ lose a larger share of them to retirement

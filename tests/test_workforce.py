@@ -92,3 +92,40 @@ def test_smoothing_keeps_every_age_at_odd_and_even_widths(width):
     s = smooth_bands(p, width)
     assert s.shape == p.shape
     assert s[40] == pytest.approx(0.9)  # inside a wide band the level is kept
+
+
+def test_rows_below_districts_age_apart_and_add_up():
+    # three rows: two trade groups in district 0, one in district 1
+    supply = np.tile(participation() * 100.0, (2, 1))
+    w = WorkforceAges(
+        np.array([600.0, 400.0, 500.0]),
+        supply,
+        np.tile(participation(), (2, 1)),
+        AgeRules(),
+        row_district=np.array([0, 0, 1]),
+    )
+    np.testing.assert_allclose(w.to_districts(w.by_age.sum(axis=1)), [1000.0, 500.0])
+    # the rows of a district start alike; hiring young into one row makes it younger
+    start = w.summary()["employees_mean_age"]
+    assert start[0] == pytest.approx(start[1])
+    profile = hire_age_profile(supply, AgeRules())
+    for _ in range(8):
+        w.age_quarter()
+        w.hire(np.array([30.0, 0.0, 0.0]), profile)
+    mean = w.summary()["employees_mean_age"]
+    assert mean[0] < mean[1] - 1.0
+    # the district summary is the rows' ages summed, not their means averaged
+    d = w.district_summary()
+    np.testing.assert_allclose(
+        d["employees_55plus"], w.to_districts(w.summary()["employees_55plus"])
+    )
+
+
+def test_a_row_that_gains_its_first_employees_takes_its_districts_start_shape():
+    supply = np.tile(participation() * 100.0, (1, 1))
+    w = WorkforceAges(
+        np.array([100.0, 0.0]), supply, participation()[None, :], AgeRules(), np.array([0, 0])
+    )
+    w.reconcile(np.array([100.0, 5.0]))
+    np.testing.assert_allclose(w.by_age.sum(axis=1), [100.0, 5.0])
+    np.testing.assert_allclose(w.by_age[1] / 5.0, w.by_age[0] / 100.0)

@@ -22,8 +22,8 @@ def adjust_labour(
 ) -> dict[str, np.ndarray]:
     """Staff leave, idle firms shed, busy firms hire from the district's labour pool.
 
-    ``leave_rate`` is each district's chance this quarter that an employee leaves: quits
-    plus the retirements its workforce's ages make due (``sim.workforce``).
+    ``leave_rate`` is each firm row's chance this quarter that an employee leaves: quits
+    plus the retirements its cell's workforce ages make due (``sim.workforce``).
 
     ``pool`` is the number of workers each district's labour market offers the crafts this
     quarter (it shrinks with the working-age population, see ``sim.labour``). When fewer
@@ -34,7 +34,7 @@ def adjust_labour(
     n = len(t)
     u = rng.random((3, n))
     employees = np.where(t.alive, np.maximum(t.staff - 1, 0), 0)
-    leavers = rng.binomial(employees, np.clip(leave_rate[t.district], 0.0, 1.0))
+    leavers = rng.binomial(employees, np.clip(leave_rate, 0.0, 1.0))
     # each firm judges its load with this quarter's leavers gone: a firm whose employee quits
     # or retires posts the vacancy now, not a quarter later (without this the first quarter
     # lost 1.3-1.8 % of the employees before any firm sought a replacement)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from sim.agents.craft_firm import FIRM_COLUMNS, CraftFirm
 from sim.agents.table import ColumnTable
+from sim.cells import cell_of, n_cells
 from sim.costs import adjust_price, cost_weights, target_price, unit_cost
 from sim.region import Region
 
@@ -225,6 +226,17 @@ class CraftFirms:
         rows = np.flatnonzero(t.alive) if rows is None else np.asarray(rows, dtype=np.intp)
         staff = np.maximum(t.staff[rows] - 1, 0)
         return np.bincount(t.district[rows], staff, minlength=n_districts).astype(float)
+
+    def cells(self) -> np.ndarray:
+        """Each firm row's cell of the ``groups`` table (district, settlement, trade group)."""
+        t = self.table
+        return cell_of(t.district, t.settlement, t.group)
+
+    def employees_by_cell(self, n_districts: int) -> np.ndarray:
+        """``(K,)`` employees (staff other than the owner) of the open firms per cell."""
+        t = self.table
+        staff = np.where(t.alive, np.maximum(t.staff - 1, 0), 0)
+        return np.bincount(self.cells(), staff, minlength=n_cells(n_districts)).astype(float)
 
     def count_by_district(self, n_districts: int, rows: np.ndarray) -> np.ndarray:
         """``(D,)`` how many of the firm ``rows`` are in each district."""
