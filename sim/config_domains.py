@@ -177,6 +177,11 @@ DOMAINS: dict[str, Domain] = {
     "model.firm.successor_age_sd": SPREAD,
     "model.firm.founder_age_mean": AGE,
     "model.firm.founder_age_sd": SPREAD,
+    # disjoint domains keep each range's lowest age below its highest
+    "model.firm.successor_age_min": between(16, 40),
+    "model.firm.successor_age_max": between(45, 80),
+    "model.firm.founder_age_min": between(16, 40),
+    "model.firm.founder_age_max": between(45, 80),
     "model.firm.entrant_cohort_elasticity": between(0.0, 3.0),
     "model.firm.pool_inflow_shortfall_per_year": between(0.0, 0.05),
     "model.firm.succession_family": share(),

@@ -54,9 +54,17 @@ class FirmParams:
     # successors' spread: 48 % aged 30-39 [S] around 38.3 gives 6.96 [D]
     # (sim.owner_ages.sd_from_share_between, re-derived in tests/test_owner_ages.py)
     successor_age_sd: float = 7.0
+    # successors' ages are clipped to this range [E] (a master craftsman from ~22; handovers
+    # to successors older than 60 are rare, Nachfolgemonitor: 48 % aged 30-39)
+    successor_age_min: float = 22.0
+    successor_age_max: float = 60.0
     # founders' mean age [E], inside the KfW-Gruendungsmonitor's all-sector 34.4-37.5 [S]
     founder_age_mean: float = 36.0
     founder_age_sd: float = 7.0
+    # founders' ages are clipped to this range [E] (the KfW-Gruendungsmonitor counts founders
+    # aged 18-64 [S]; craft founders need a master's or journeyman's qualification first)
+    founder_age_min: float = 20.0
+    founder_age_max: float = 60.0
     # start-ups and outside buyers per person of founders' / successors' ages are constant:
     # both follow that cohort relative to the base year to this power (sim.entrant_pools) [E]
     entrant_cohort_elasticity: float = 1.0
@@ -104,6 +112,16 @@ class FirmParams:
     innovation_beta_a: float = 2.0
     innovation_beta_b: float = 5.0
     small_firm_max_persons: int = 4  # "small" in small_firm_closure_penalty: <= this [E]
+
+    @property
+    def founder_ages(self) -> tuple[float, float]:
+        """Founders' youngest and oldest age: their drawn ages are clipped to it."""
+        return (self.founder_age_min, self.founder_age_max)
+
+    @property
+    def successor_ages(self) -> tuple[float, float]:
+        """Successors' youngest and oldest age, likewise."""
+        return (self.successor_age_min, self.successor_age_max)
 
 
 @dataclass

@@ -22,8 +22,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.stats import norm
 
-from sim.owner_ages import FOUNDER_AGES, SUCCESSOR_AGES
-
 if TYPE_CHECKING:
     from sim.config_model import FirmParams
 
@@ -57,8 +55,8 @@ class EntrantPools:
         n_ages = persons().shape[1]
         founder_age = (fp.founder_age_mean, fp.founder_age_sd)
         successor_age = (fp.successor_age_mean, fp.successor_age_sd)
-        self._founder_w = age_weights(n_ages, *founder_age, FOUNDER_AGES)
-        self._successor_w = age_weights(n_ages, *successor_age, SUCCESSOR_AGES)
+        self._founder_w = age_weights(n_ages, *founder_age, fp.founder_ages)
+        self._successor_w = age_weights(n_ages, *successor_age, fp.successor_ages)
         self.elasticity = fp.entrant_cohort_elasticity
         self._base_founders = pool(persons(), self._founder_w)
         self._base_successors = pool(persons(), self._successor_w)

@@ -64,27 +64,31 @@ class LabourMarket:
             base_employees, supply_by_age, participation, self.age_rules, row_district
         )
         workforce = self.workforce
-        self.base_employees = base_employees = workforce.to_districts(base_employees)
+        by_district = workforce.to_districts(base_employees)
+        self.base_employees_by_district = by_district
         # per year: quits plus the base year's retirements as a share of its employees, less
         # the net loss to other sectors
         leavers_rate = params.staff_quit_per_year + 4.0 * np.divide(
             workforce.to_districts(workforce.retirements_due()),
-            base_employees,
-            out=np.zeros_like(base_employees),
-            where=base_employees > 0,
+            by_district,
+            out=np.zeros_like(by_district),
+            where=by_district > 0,
         )
         self.base_inflow_rate = np.maximum(
             leavers_rate - params.pool_inflow_shortfall_per_year, 0.0
         )
-        self.completers_to_pool = np.zeros(len(base_employees))
-        self.closed_firm_staff_to_pool = np.zeros(len(base_employees))
+        self.completers_to_pool = np.zeros(workforce.n_districts)
+        self.closed_firm_staff_to_pool = np.zeros(workforce.n_districts)
 
     def pool(self, labour_supply: np.ndarray, released: np.ndarray | None) -> dict[str, np.ndarray]:
         """Workers on offer to the crafts this quarter per district, by flow and in total."""
         fp = self.params
         index = labour_supply / self.base_labour_supply
         parts = {
-            "pool_from_supply": self.base_inflow_rate / 4.0 * self.base_employees * index,
+            "pool_from_supply": self.base_inflow_rate
+            / 4.0
+            * self.base_employees_by_district
+            * index,
             "pool_from_coal": (
                 np.zeros(len(index))
                 if released is None
@@ -113,7 +117,7 @@ class LabourMarket:
         join at the ages of their district's ``supply_by_age`` ``(D, A)`` weighted by job
         mobility. ``adjusted``: ``adjust_labour``'s result (per firm); ``rows``: each firm's
         row of the age table."""
-        n = len(retired)
+        n = self.workforce.n_rows
         leavers = np.bincount(rows, adjusted["leavers"], minlength=n)
         hires = np.bincount(rows[adjusted["hired"]], minlength=n).astype(float)
         self.workforce.quit(np.maximum(leavers - retired, 0.0))
@@ -125,11 +129,11 @@ class LabourMarket:
         ``district``: each firm's row of the age table and district. Returns ``(D,)`` the
         completers kept."""
         retained = training["apprentice_retained"]
-        kept = np.bincount(rows, retained, minlength=len(self.workforce.by_age)).astype(float)
+        kept = np.bincount(rows, retained, minlength=self.workforce.n_rows).astype(float)
         leaving = np.bincount(
             district,
             training["apprentice_completed"] - retained,
-            minlength=len(self.base_employees),
+            minlength=self.workforce.n_districts,
         )
         self.workforce.keep_completers(kept)
         self.completers_to_pool = self.params.completers_stay_in_region * leaving

@@ -36,18 +36,18 @@ from scipy.stats import norm, skewnorm
 
 EXIT_AGE_FLOOR = 55.0  # exits before this age are the other closures, not retirement
 OWNER_AGE_MIN, OWNER_AGE_MAX = 22.0, 85.0
-FOUNDER_AGES = (20.0, 60.0)  # founders' ages are clipped to this range (youngest, oldest)
-SUCCESSOR_AGES = (22.0, 60.0)  # successors' ages likewise
 SURVIVAL_YEARS = 2.4  # end 2022 -> May 2025, the two HWK Halle owner-age figures
 _AGES = np.arange(EXIT_AGE_FLOOR, 100.0, 0.02)  # integration grid for the fits, years
 _MEAN_GRID = np.arange(OWNER_AGE_MIN, 130.0, 0.01)  # grid for the base ages' mean, years
+# the measures a chamber's base-year owner ages are fitted to (owner_age_anchors.csv)
+BASE_MEASURES = ("share_60plus", "share_65plus", "mean_age")
 
 
 def base_age_fit(anchors: pd.DataFrame) -> tuple[float, float, float]:
     """Skew-normal (shape, loc, scale) whose shares 60+ and 65+ and mean match one chamber's
     ``owner_age_anchors.csv`` rows (measures ``share_60plus``, ``share_65plus``, ``mean_age``)."""
     value = anchors.set_index("measure")["value"].astype(float)
-    need = {"share_60plus", "share_65plus", "mean_age"}
+    need = set(BASE_MEASURES)
     if not need <= set(value.index):
         raise ValueError(f"owner age anchors need {sorted(need)}, have {sorted(value.index)}")
     return _skewnorm_for(value["share_60plus"], value["share_65plus"], value["mean_age"])
@@ -227,7 +227,6 @@ def hindcast_owner_ages(
     }
 
 
-BASE_MEASURES = ("share_60plus", "share_65plus", "mean_age")
 CARRY_MEASURES = (
     "share_60plus_observed",
     "share_65plus_observed",

@@ -9,7 +9,8 @@ owner of the head counts; this table holds their ages:
 * at the start, each cell's employees are spread over ages 18+ like its district's labour supply
   (persons x participation by age): the crafts' age structure is taken to be the labour
   force's [E], alike in every trade group (no craft employee ages by district or trade group
-  were found; ``craft_people.csv`` has only national shares of 2003 and ~2015);
+  were found; ``craft_people.csv`` has national craft shares of 2003 and ~2015 and, as
+  evidence only, a few occupations' shares over 55 of 2022-2023);
 * each quarter a quarter of every single-year cohort has its birthday (the population's
   convention; cohorts blur a little, the mean age stays right), and of those the share that
   leaves the labour force at that birthday retires: ``1 - p(a+1) / p(a)`` from age 50, for the
@@ -143,6 +144,14 @@ class WorkforceAges:
         self.hazard = retirement_hazard(participation, rules)[self.row_district]
         self.mobility = job_mobility(labour_supply.shape[1], rules)
 
+    @property
+    def n_rows(self) -> int:
+        return self.by_age.shape[0]
+
+    @property
+    def n_districts(self) -> int:
+        return self._to_district.shape[0]
+
     def to_districts(self, values: np.ndarray) -> np.ndarray:
         """``(D, ...)`` sums of per-row ``values`` ``(R, ...)`` over each district's rows."""
         return self._to_district @ values
@@ -177,13 +186,21 @@ class WorkforceAges:
     def reconcile(self, employees: np.ndarray) -> None:
         """Rescale each row's ages to the firm table's head count ``(R,)``; a row that had
         no employees and now has some (a start-up in a cell without staff) takes its district's
-        starting age shape."""
+        current age shape (its start shape if the district has none)."""
         total = self.by_age.sum(axis=1)
-        self.by_age *= np.divide(employees, total, out=np.zeros_like(total), where=total > 0)[
-            :, None
-        ]
         empty = (total <= 0) & (employees > 0)
-        self.by_age[empty] = employees[empty, None] * self.start_shape[empty]
+        if empty.any():
+            district = self.to_districts(self.by_age)
+            size = district.sum(axis=1, keepdims=True)
+            shape = np.divide(district, size, out=np.zeros_like(district), where=size > 0)
+            shape = shape[self.row_district[empty]]
+            none = shape.sum(axis=1) <= 0
+            shape[none] = self.start_shape[empty][none]
+            self.by_age[empty] = employees[empty, None] * shape
+        keep = ~empty
+        self.by_age[keep] *= np.divide(
+            employees[keep], total[keep], out=np.zeros(keep.sum()), where=total[keep] > 0
+        )[:, None]
 
     def summary(self) -> dict[str, np.ndarray]:
         """``(R,)`` mean age and employees aged under 35 and 55+ per row."""

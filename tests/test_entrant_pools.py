@@ -9,7 +9,6 @@ import pytest
 from sim.config_model import FirmParams
 from sim.entrant_pools import EntrantPools, age_weights, pool
 from sim.model import RegionModel
-from sim.owner_ages import FOUNDER_AGES
 from sim.vocabulary import SUCCESSION_EVENTS
 from tests.conftest import small_config
 
@@ -17,11 +16,20 @@ N_AGES = 101
 
 
 def test_age_weights_are_the_truncated_normal_per_year_of_age():
-    w = age_weights(N_AGES, 36.0, 7.0, FOUNDER_AGES)
+    w = age_weights(N_AGES, 36.0, 7.0, FirmParams().founder_ages)
     assert w.sum() == pytest.approx(1.0)
     assert (w[:20] == 0).all() and (w[60:] == 0).all()  # outside the founders' ages
     assert w.argmax() in (35, 36)  # the year holding the mean
     assert w[30] == pytest.approx(w[41], rel=1e-9)  # symmetric around 36: [30,31) and [41,42)
+
+
+def test_the_age_bounds_are_parameters_that_act():
+    # founders and successors are clipped to their configured ranges
+    fp = FirmParams(founder_age_min=30.0, founder_age_max=50.0, successor_age_max=45.0)
+    w = age_weights(N_AGES, fp.founder_age_mean, fp.founder_age_sd, fp.founder_ages)
+    assert (w[:30] == 0).all() and (w[50:] == 0).all() and w[30] > 0 and w[49] > 0
+    s = age_weights(N_AGES, fp.successor_age_mean, fp.successor_age_sd, fp.successor_ages)
+    assert (s[:22] == 0).all() and (s[45:] == 0).all() and s[44] > 0
 
 
 def _persons(n_districts: int = 2) -> np.ndarray:
@@ -52,7 +60,7 @@ def test_the_elasticity_is_the_exponent_on_the_ratio(elasticity, expected):
 
 def test_pool_is_the_weighted_sum_per_district():
     persons = np.arange(2 * N_AGES, dtype=float).reshape(2, N_AGES)
-    w = age_weights(N_AGES, 40.0, 5.0, FOUNDER_AGES)
+    w = age_weights(N_AGES, 40.0, 5.0, FirmParams().founder_ages)
     assert pool(persons, w) == pytest.approx([(persons[0] * w).sum(), (persons[1] * w).sum()])
 
 

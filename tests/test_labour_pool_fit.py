@@ -73,3 +73,32 @@ def test_the_fit_row_weights_the_states_by_the_models_persons():
 def test_the_fit_row_needs_a_year():
     counts = {("Sachsen", q): 100.0 for q in ["2025Q1", "2025Q2", "2025Q3"]}
     assert first_year_persons_check(_groups(counts)) == []
+
+
+def test_rows_of_one_district_leave_and_gain_by_their_own_flows():
+    """Two cells of one district: the older one retires more; hires, leavers and kept
+    completers land in the cell of the firm they happened in."""
+    n_ages = 101
+    participation = np.zeros((1, n_ages))
+    participation[0, 18:60], participation[0, 60:67] = 0.8, 0.4
+    supply = 1000.0 * participation
+    m = LabourMarket(
+        FirmParams(), np.array([100.0, 100.0]), supply, participation, np.array([0, 0])
+    )
+    m.workforce.by_age[1] = 0.0
+    m.workforce.by_age[1, 58:64] = 100.0 / 6  # cell 1: all near retirement
+    rate, retired = m.age_and_leave_rate(np.array([100.0, 100.0]))
+    assert retired[1] > retired[0] and rate[1] > rate[0]
+    # firm rows 0-2 in cell 0, row 3 in cell 1
+    rows = np.array([0, 0, 0, 1])
+    before = m.workforce.by_age.sum(axis=1)
+    adjusted = {"leavers": np.array([0, 0, 0, 0]), "hired": np.array([True, True, False, False])}
+    m.hired(adjusted, rows, np.zeros(2), supply)
+    np.testing.assert_allclose(m.workforce.by_age.sum(axis=1) - before, [2.0, 0.0])
+    training = {
+        "apprentice_retained": np.array([0, 0, 0, 3]),
+        "apprentice_completed": np.array([1, 0, 0, 3]),
+    }
+    kept = m.completers(training, rows, np.zeros(4, dtype=int))
+    assert kept.tolist() == [3.0]
+    np.testing.assert_allclose(m.workforce.by_age.sum(axis=1) - before, [2.0, 3.0])

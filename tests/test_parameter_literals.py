@@ -87,8 +87,6 @@ KNOWN_CONSTANTS = {
     ("sim/owner_ages.py", "EXIT_AGE_FLOOR"): "pending: the exit-age floor of 55",
     ("sim/owner_ages.py", "OWNER_AGE_MIN"): "pending: owner ages 22-85",
     ("sim/owner_ages.py", "OWNER_AGE_MAX"): "pending: owner ages 22-85",
-    ("sim/owner_ages.py", "FOUNDER_AGES"): "pending: founders' ages 20-60",
-    ("sim/owner_ages.py", "SUCCESSOR_AGES"): "pending: successors' ages 22-60",
     ("sim/owner_ages.py", "SURVIVAL_YEARS"): "the dates of two observations (end 2022, May 2025)",
     ("sim/owner_ages.py", "_AGES"): "an integration grid",
     ("sim/owner_ages.py", "_MEAN_GRID"): "a search grid",

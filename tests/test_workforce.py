@@ -94,34 +94,46 @@ def test_smoothing_keeps_every_age_at_odd_and_even_widths(width):
     assert s[40] == pytest.approx(0.9)  # inside a wide band the level is kept
 
 
+def _two_districts() -> tuple[np.ndarray, np.ndarray]:
+    """District 1's people work longer and are older than district 0's."""
+    p0 = participation()
+    p1 = p0.copy()
+    p1[60:70] = 0.85
+    supply = np.stack([p0 * 100.0, p1 * np.linspace(50.0, 150.0, A)])
+    return supply, np.stack([p0, p1])
+
+
 def test_rows_below_districts_age_apart_and_add_up():
     # three rows: two trade groups in district 0, one in district 1
-    supply = np.tile(participation() * 100.0, (2, 1))
+    supply, part = _two_districts()
     w = WorkforceAges(
-        np.array([600.0, 400.0, 500.0]),
-        supply,
-        np.tile(participation(), (2, 1)),
-        AgeRules(),
-        row_district=np.array([0, 0, 1]),
+        np.array([600.0, 400.0, 500.0]), supply, part, AgeRules(), row_district=np.array([0, 0, 1])
     )
     np.testing.assert_allclose(w.to_districts(w.by_age.sum(axis=1)), [1000.0, 500.0])
-    # the rows of a district start alike; hiring young into one row makes it younger
+    # each row starts with its own district's shape and retirement hazard
     start = w.summary()["employees_mean_age"]
-    assert start[0] == pytest.approx(start[1])
+    assert start[0] == pytest.approx(start[1]) and start[2] > start[0] + 1.0
+    np.testing.assert_allclose(w.hazard[2], retirement_hazard(part[1]))
+    np.testing.assert_allclose(w.hazard[0], retirement_hazard(part[0]))
+    # hiring young into one row makes it younger than its district's other row
     profile = hire_age_profile(supply, AgeRules())
     for _ in range(8):
         w.age_quarter()
-        w.hire(np.array([30.0, 0.0, 0.0]), profile)
+        w.hire(np.array([30.0, 0.0, 30.0]), profile)
     mean = w.summary()["employees_mean_age"]
     assert mean[0] < mean[1] - 1.0
-    # the district summary is the rows' ages summed, not their means averaged
+    # the district's mean age is its rows' mean weighted by their employees
     d = w.district_summary()
-    np.testing.assert_allclose(
-        d["employees_55plus"], w.to_districts(w.summary()["employees_55plus"])
-    )
+    size = w.by_age.sum(axis=1)
+    assert d["employees_mean_age"][0] == pytest.approx((mean[:2] * size[:2]).sum() / size[:2].sum())
+    assert d["employees_mean_age"][1] == pytest.approx(mean[2])
+    # each row hires at its own district's profile
+    w.by_age[:] = 0.0
+    w.hire(np.array([1.0, 0.0, 1.0]), profile)
+    np.testing.assert_allclose(w.by_age[[0, 2]], profile)
 
 
-def test_a_row_that_gains_its_first_employees_takes_its_districts_start_shape():
+def test_a_row_that_gains_its_first_employees_takes_its_districts_shape():
     supply = np.tile(participation() * 100.0, (1, 1))
     w = WorkforceAges(
         np.array([100.0, 0.0]), supply, participation()[None, :], AgeRules(), np.array([0, 0])

@@ -17,8 +17,6 @@ from scipy.stats import norm
 from sim.agents.firms import CraftFirms
 from sim.datasets import load_owner_age_anchors
 from sim.owner_ages import (
-    FOUNDER_AGES,
-    SUCCESSOR_AGES,
     anchors_nearest,
     base_age_density,
     base_age_fit,
@@ -33,6 +31,7 @@ from sim.vocabulary import (
     CLOSURE_EVENTS,
     STARTUPS,
     SUCCESSION_EVENTS,
+    SUCCESSION_FROM_STAFF,
     SUCCESSION_ROUTES,
     TRADE_GROUPS,
 )
@@ -263,7 +262,8 @@ class FirmLifecycle:
         retiring = retiring[np.argsort(u[3, retiring])]
         # successor traits for every retiring owner, drawn at once (inverse normal CDF)
         successor_age = np.clip(
-            fp.successor_age_mean + fp.successor_age_sd * norm.ppf(u[1, retiring]), *SUCCESSOR_AGES
+            fp.successor_age_mean + fp.successor_age_sd * norm.ppf(u[1, retiring]),
+            *fp.successor_ages,
         )
         successor_retires = exit_age_above(
             successor_age, u[2, retiring], fp.retirement_age_mean, fp.retirement_age_sd
@@ -278,9 +278,13 @@ class FirmLifecycle:
                 closed.append(row)
                 events[CLOSURE_EVENTS[0]].append(row)
             else:
-                events[SUCCESSION_EVENTS[SUCCESSION_ROUTES.index(route)]].append(row)
+                event = SUCCESSION_EVENTS[SUCCESSION_ROUTES.index(route)]
+                events[event].append(row)
                 firms.hand_over(
-                    row, successor_age[i], successor_retires[i], from_staff=route == "employee"
+                    row,
+                    successor_age[i],
+                    successor_retires[i],
+                    from_staff=event == SUCCESSION_FROM_STAFF,
                 )
         closed = np.asarray(closed, dtype=int)
         losers = np.flatnonzero(t.alive & (t.loss_quarters >= fp.loss_quarters_to_exit))
@@ -374,7 +378,7 @@ class FirmLifecycle:
         n = len(place)
         r2 = self.streams.for_quarter("startup_traits", q)
         staff = 1 + r2.binomial(1, fp.startup_employee_probability, n)
-        age = np.clip(r2.normal(fp.founder_age_mean, fp.founder_age_sd, n), *FOUNDER_AGES)
+        age = np.clip(r2.normal(fp.founder_age_mean, fp.founder_age_sd, n), *fp.founder_ages)
         retire = exit_age_above(age, r2.random(n), fp.retirement_age_mean, fp.retirement_age_sd)
         innovation = r2.beta(fp.innovation_beta_a, fp.innovation_beta_b, n)
         base = self.firms.group_productivity(self.place_district[place], group)

@@ -33,7 +33,7 @@ def adjust_labour(
     t, fp = firms.table, firms.params
     n = len(t)
     u = rng.random((3, n))
-    employees = np.where(t.alive, np.maximum(t.staff - 1, 0), 0)
+    employees = firms.employees()
     leavers = rng.binomial(employees, np.clip(leave_rate, 0.0, 1.0))
     # each firm judges its load with this quarter's leavers gone: a firm whose employee quits
     # or retires posts the vacancy now, not a quarter later (without this the first quarter

@@ -232,11 +232,16 @@ class CraftFirms:
         t = self.table
         return cell_of(t.district, t.settlement, t.group)
 
+    def employees(self) -> np.ndarray:
+        """``(n,)`` each firm row's employees (staff other than the owner); 0 if closed."""
+        t = self.table
+        return np.where(t.alive, np.maximum(t.staff - 1, 0), 0)
+
     def employees_by_cell(self, n_districts: int) -> np.ndarray:
         """``(K,)`` employees (staff other than the owner) of the open firms per cell."""
-        t = self.table
-        staff = np.where(t.alive, np.maximum(t.staff - 1, 0), 0)
-        return np.bincount(self.cells(), staff, minlength=n_cells(n_districts)).astype(float)
+        return np.bincount(self.cells(), self.employees(), minlength=n_cells(n_districts)).astype(
+            float
+        )
 
     def count_by_district(self, n_districts: int, rows: np.ndarray) -> np.ndarray:
         """``(D,)`` how many of the firm ``rows`` are in each district."""
