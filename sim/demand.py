@@ -78,6 +78,11 @@ class CraftDemand:
             self.business_base[:, gi] = max(business[gi] - coal_g, 0.0) * place_share
             self.public_base[:, gi] = max(public[gi] - funds_g, 0.0) * place_share
 
+    def add_shaper(self, process: ScenarioProcess) -> None:
+        """A process whose ``shape_demand`` acts after the scenarios' (the hindcast's observed
+        output); added after the market's calibration, so the base year is not rescaled."""
+        self.scenarios = (*self.scenarios, process)
+
     def base_total(self, quarter: int, stats: dict[str, np.ndarray]) -> np.ndarray:
         """Demand of ``quarter`` (place x group) at base-year prices, no lever's orders."""
         n = (len(self.region.districts), len(TRADE_GROUPS))

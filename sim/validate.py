@@ -30,7 +30,7 @@ from sim.datasets import DataError
 from sim.interventions import lever_classes
 from sim.model import RegionModel
 from sim.store.runs import code_version
-from sim.validation import hindcast
+from sim.validation import hindcast, observed_output
 from sim.validation.report import summary_line, write_report
 
 QUICK = ["region=small", "households_per_agent=50", "end=2026Q4"]
@@ -96,6 +96,12 @@ def collect(cfg, hindcast_seeds: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
     labour = calibrate.population_and_labour_checks(model, cfg)
     labour["topic"] = [topic_of(c, "population and ageing") for c in labour["check"]]
     past, paths = hindcast.checks_over_seeds(cfg, hindcast_seeds)
+    # the same employment rows replayed on the observed 2023-24 output (the unconditional
+    # rows above stay: this tests the labour side given demand, not the demand projection)
+    past = pd.concat(
+        [past, observed_output.conditional_checks_over_seeds(cfg, hindcast_seeds)],
+        ignore_index=True,
+    )
     past["topic"] = HINDCAST_TOPIC
     table = pd.concat([base, structure, labour, past], ignore_index=True)
     # topics in a fixed order: base year, then the patterns, the hindcast last

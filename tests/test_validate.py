@@ -12,7 +12,7 @@ import pytest
 
 from sim import validate
 from sim.datasets import load_districts
-from sim.validation import hindcast
+from sim.validation import hindcast, observed_output
 from sim.validation.report import COLUMNS, FILES
 
 
@@ -68,6 +68,13 @@ def test_the_report_holds_the_hindcast_and_the_calibrate_checks(quick_report):
     assert fitted.any() and (~fitted).any()
     assert (past.loc[fitted, "use"] == "fit").all()
     assert (past.loc[~fitted, "use"] == "validate").all()
+    # the employment rows again, replayed on the observed 2023-24 turnover (validate rows)
+    conditional = past[past["check"].str.contains(observed_output.LABEL, regex=False)]
+    assert set(conditional["district_id"]) == {"hwk_halle", "Sachsen-Anhalt"}
+    assert (conditional["use"] == "validate").all()
+    assert conditional["source"].str.contains("role input").all()
+    unconditional = past.drop(conditional.index)
+    assert len(unconditional[unconditional["check"].str.contains("employees change")]) == 1
     assert paths["quarter"].iloc[0] == f"{hindcast.START_YEAR}Q4"
     assert paths["quarter"].max() == "2024Q4"
 

@@ -38,6 +38,7 @@ import pandas as pd
 from sim.datasets import load_districts, read_csv
 from sim.demography_checks import Check, frame
 from sim.model import RegionModel
+from sim.scenarios.base import ScenarioProcess
 from sim.vocabulary import parse_quarter
 
 START = "2022Q1"  # the first simulated quarter; the state is that of 31.12.2021
@@ -79,12 +80,16 @@ def start_districts(variant: str, evidence: pd.DataFrame | None = None) -> pd.Da
     return d
 
 
-def run_hindcast(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Build the model on the 2021 state, run START..END; return (start per district, groups)."""
+def run_hindcast(cfg, shaper: ScenarioProcess | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Build the model on the 2021 state, run START..END; return (start per district, groups).
+    ``shaper``: a process whose ``shape_demand`` also acts (after the calibration to the start
+    state), e.g. ``sim.validation.observed_output.ObservedOutput``."""
     variant = getattr(cfg.scenario.demography.variant, "value", cfg.scenario.demography.variant)
     cfg = cfg.copy()
     cfg.start, cfg.end = START, END
     model = RegionModel(cfg, districts=start_districts(variant))
+    if shaper is not None:
+        model.demand.add_shaper(shaper)
     t = model.firms.table
     alive = t.alive
     ids = model.region.districts["district_id"].to_numpy()
@@ -225,13 +230,16 @@ SPECS = (
 )
 
 
-def hindcast_checks(p: pd.DataFrame, evidence: pd.DataFrame | None = None) -> list[Check]:
-    """The SPECS against the model's paths; a check whose areas are not in the run is left out."""
+def hindcast_checks(
+    p: pd.DataFrame, evidence: pd.DataFrame | None = None, specs: tuple = SPECS
+) -> list[Check]:
+    """The ``specs`` (by default all SPECS) against the model's paths; a check whose areas are
+    not in the run is left out."""
     e = load_evidence() if evidence is None else evidence
     e = e[e["role"] == "validate"].copy()
     e["key"] = e["area"].map(_key)
     out = []
-    for measure, area, column, by, q0, q1, tol, why in SPECS:
+    for measure, area, column, by, q0, q1, tol, why in specs:
         if not (p[by] == area).any():
             continue
         row = e[(e["measure"] == measure) & (e["key"] == _key(area))].iloc[0]

@@ -1,0 +1,69 @@
+"""The hindcast conditional on observed turnover (sim.validation.observed_output): the input's
+arithmetic, the replay's steps, and that the replayed run's real turnover follows the input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.datasets import load_trade_groups
+from sim.scenarios.base import DemandParts
+from sim.validation import hindcast
+from sim.validation import observed_output as oo
+from sim.vocabulary import parse_quarter
+from tests.conftest import small_config
+
+
+def _inputs(year: int) -> dict[str, float]:
+    e = hindcast.load_evidence()
+    e = e[(e["role"] == "input") & e["date"].str.startswith(str(year))]
+    return e.set_index("measure")["value"].astype(float).to_dict()
+
+
+def test_the_real_change_is_nominal_turnover_over_the_weighted_prices():
+    g = load_trade_groups()
+    turnover = g["share_of_firms"] * g["persons_per_firm_rel"] * g["turnover_per_person_eur"]
+    w = turnover[["bauhaupt", "ausbau"]].sum() / turnover.sum()
+    assert oo.building_weight() == pytest.approx(w)
+    assert 0.25 < w < 0.5  # the building trades are about a third of the crafts' turnover
+    real = oo.observed_real_change()
+    for year in oo.YEARS:
+        x = {k: v / 100 for k, v in _inputs(year).items()}
+        price = w * x["building_price_change_pct"] + (1 - w) * x["consumer_price_change_pct"]
+        assert real[year] == pytest.approx((1 + x["turnover_nominal_change_pct"]) / (1 + price) - 1)
+    # 2024's nominal change is the mean of the four quarters' provisional changes
+    assert _inputs(2024)["turnover_nominal_change_pct"] == pytest.approx(
+        np.mean([-3.7, 0.0, 0.2, -0.2])
+    )
+    assert real[2023] < 0 and real[2024] < 0  # output fell in real terms in both years
+
+
+def test_a_missing_input_is_named():
+    e = hindcast.load_evidence()
+    gone = e[~((e["role"] == "input") & (e["measure"] == "consumer_price_change_pct"))]
+    with pytest.raises(ValueError, match="consumer_price_change_pct"):
+        oo.observed_real_change(gone)
+
+
+def test_the_replay_steps_at_each_year_and_scales_every_part():
+    shaper = oo.ObservedOutput({2023: 0.99, 2024: 0.97})
+    assert shaper.index(parse_quarter("2022Q4")) == 1.0
+    assert shaper.index(parse_quarter("2023Q1")) == pytest.approx(0.99)
+    assert shaper.index(parse_quarter("2023Q4")) == pytest.approx(0.99)
+    assert shaper.index(parse_quarter("2024Q2")) == pytest.approx(0.99 * 0.97)
+    parts = DemandParts(*(np.full((2, 3), float(k + 1)) for k in range(5)))
+    shaper.shape_demand(parse_quarter("2024Q1"), parts)
+    for k, name in enumerate(("household", "business", "public", "local", "segment")):
+        np.testing.assert_allclose(getattr(parts, name), (k + 1) * 0.99 * 0.97)
+
+
+def test_the_replayed_run_sells_the_observed_real_change():
+    cfg = small_config()
+    observed = oo.observed_real_change()
+    own = oo.real_turnover_change(hindcast.run_hindcast(cfg)[1])
+    factors = {y: (1 + observed[y]) / (1 + own[y]) for y in oo.YEARS}
+    replayed = oo.real_turnover_change(hindcast.run_hindcast(cfg, oo.ObservedOutput(factors))[1])
+    for year in oo.YEARS:
+        # served output follows the input unless labour shortage binds (half a point)
+        assert replayed[year] == pytest.approx(observed[year], abs=0.005)
+        assert abs(own[year] - observed[year]) > 0.005  # the replay moved it
