@@ -84,6 +84,8 @@ SUFFIX_UNITS = (
     ("_per_year", "1/yr"),
     ("_per_quarter", "1/quarter"),
     ("_minutes", "min"),
+    ("_age_min", "years"),
+    ("_age_max", "years"),
     ("_min", "min"),
     ("_kmh", "km/h"),
     ("_years", "years"),

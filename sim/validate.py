@@ -8,10 +8,12 @@
 It runs what ``python -m sim.calibrate --validate`` runs (the same functions: base-year
 targets, craft structure, population, ageing, labour, market and lever returns) and the
 hindcast (``sim.validation.hindcast``: the model started from the end-2021 state, run to 2024
-without refitting), and writes one report to DIR: ``validation.md`` (grouped by topic, with a
-summary line), ``validation.csv`` (the same rows) and figures (``model_vs_data.png``,
-``hindcast_paths.png``). Each row says whether its figure was used to fit (``fit``) or only to
-validate (``validate``). Exit 1 when a validate check fails, 2 on a bad override or data error.
+without refitting; its employment rows also conditional on the observed 2023-24 output,
+``sim.validation.observed_output``), and writes one report to DIR: ``validation.md``
+(grouped by topic, with a summary line), ``validation.csv`` (the same rows) and figures
+(``model_vs_data.png``, ``hindcast_paths.png``). Each row says whether its figure was used to
+fit (``fit``) or only to validate (``validate``). Exit 1 when a validate check fails, 2 on a
+bad override or data error.
 """
 
 from __future__ import annotations
@@ -143,8 +145,10 @@ def main(argv: list[str] | None = None) -> int:
         f"Region {cfg.region.name}, {cfg.households_per_agent:g} households per agent, "
         f"seed {cfg.seed}, scenario {cfg.scenario.name}; patterns from {cfg.start} to "
         f"{min(cfg.end, '2040Q4')}; hindcast {hindcast.START}-{hindcast.END} from the "
-        f"end-{hindcast.START_YEAR} state (sim/validation/hindcast.py), its rows the mean of "
-        f"{args.hindcast_seeds} seed(s) from seed {cfg.seed} (their spread: model_sd)."
+        f"end-{hindcast.START_YEAR} state (sim/validation/hindcast.py; the employment rows "
+        "also conditional on the observed 2023-24 output, sim/validation/observed_output.py), "
+        f"its rows the mean of {args.hindcast_seeds} seed(s) from seed {cfg.seed} (their "
+        "spread: model_sd)."
         + (" QUICK MODE: a smoke test, not a validation." if args.quick else "")
     )
     # the annex quotes the commit behind every number, the validation report's included

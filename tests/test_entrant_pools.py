@@ -98,3 +98,17 @@ def test_no_outside_successors_means_no_external_handovers():
     model2 = RegionModel(small_config("model.firm.retirement_age_mean=56"))
     events2 = model2.lifecycle.succession_and_exits(*args, np.ones(n_d))
     assert len(events2.get(external, [])) > 0
+
+
+def test_start_ups_owners_are_drawn_inside_the_founders_bounds():
+    """The bounds act in the firms' life cycle, not only in the cohort weights."""
+    model = RegionModel(
+        small_config("end=2028Q4", "model.firm.founder_age_min=38", "model.firm.founder_age_max=45")
+    )
+    model.run()
+    t = model.firms.table
+    new = np.flatnonzero(t.founded_quarter >= model.start_quarter)
+    assert len(new) > 20
+    # owners age a quarter-year each quarter after founding (start-ups are young: no handover)
+    at_founding = t.owner_age[new] - (model.quarter - 1 - t.founded_quarter[new]) / 4.0
+    assert at_founding.min() >= 38.0 - 0.5 and at_founding.max() <= 45.0 + 0.5

@@ -4,9 +4,11 @@ arithmetic, the replay's steps, and that the replayed run's real turnover follow
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from sim.datasets import load_trade_groups
+from sim.datasets import load_districts, load_trade_groups
+from sim.model import RegionModel
 from sim.scenarios.base import DemandParts
 from sim.validation import hindcast
 from sim.validation import observed_output as oo
@@ -53,17 +55,57 @@ def test_the_replay_steps_at_each_year_and_scales_every_part():
     assert shaper.index(parse_quarter("2024Q2")) == pytest.approx(0.99 * 0.97)
     parts = DemandParts(*(np.full((2, 3), float(k + 1)) for k in range(5)))
     shaper.shape_demand(parse_quarter("2024Q1"), parts)
-    for k, name in enumerate(("household", "business", "public", "local", "segment")):
+    for k, name in enumerate(oo.PARTS):
         np.testing.assert_allclose(getattr(parts, name), (k + 1) * 0.99 * 0.97)
+
+
+def test_each_place_takes_its_states_factor():
+    region = RegionModel(small_config("region=full", "households_per_agent=200")).region
+    factors = {2023: {"Sachsen-Anhalt": 0.9, "Sachsen": 0.95, "Thüringen": 0.99}}
+    shaper = oo.ObservedOutput.for_states(factors, region)
+    states = load_districts().set_index("district_id")["state"]
+    place_state = states.reindex(region.districts["district_id"]).to_numpy()[region.place_district]
+    k = shaper.index(parse_quarter("2023Q2"))
+    assert set(np.unique(place_state)) == set(factors[2023])
+    for state, f in factors[2023].items():
+        np.testing.assert_allclose(k[place_state == state], f)
+    parts = DemandParts(*(np.ones((len(place_state), 2)) for _ in range(5)))
+    shaper.shape_demand(parse_quarter("2023Q2"), parts)
+    np.testing.assert_allclose(parts.household[:, 1], k)
+
+
+def test_the_models_own_change_is_per_state_over_whole_years():
+    quarters = [f"{y}Q{q}" for y in (2022, 2023, 2024) for q in range(1, 5)]
+    level = {"halle": (100.0, 99.0, 95.0), "leipzig_city": (50.0, 51.0, 51.0)}
+    rows = [
+        {"quarter": q, "district_id": d, "turnover_base_prices_eur": v[int(q[:4]) - 2022] / 4}
+        for q in quarters
+        for d, v in level.items()
+    ]
+    changes = oo.real_turnover_changes(pd.DataFrame(rows))
+    assert changes["Sachsen-Anhalt"] == pytest.approx({2023: -0.01, 2024: 95 / 99 - 1})
+    assert changes["Sachsen"] == pytest.approx({2023: 0.02, 2024: 0.0})
+    with pytest.raises(ValueError, match="four quarters"):
+        oo.real_turnover_changes(pd.DataFrame(rows[2:]))
 
 
 def test_the_replayed_run_sells_the_observed_real_change():
     cfg = small_config()
     observed = oo.observed_real_change()
-    own = oo.real_turnover_change(hindcast.run_hindcast(cfg)[1])
-    factors = {y: (1 + observed[y]) / (1 + own[y]) for y in oo.YEARS}
-    replayed = oo.real_turnover_change(hindcast.run_hindcast(cfg, oo.ObservedOutput(factors))[1])
-    for year in oo.YEARS:
-        # served output follows the input unless labour shortage binds (half a point)
-        assert replayed[year] == pytest.approx(observed[year], abs=0.005)
-        assert abs(own[year] - observed[year]) > 0.005  # the replay moved it
+    own = oo.real_turnover_changes(hindcast.run_hindcast(cfg)[1])
+    factors = {y: {s: (1 + observed[y]) / (1 + c[y]) for s, c in own.items()} for y in oo.YEARS}
+    _, groups = hindcast.run_hindcast(cfg, lambda r: oo.ObservedOutput.for_states(factors, r))
+    replayed = oo.real_turnover_changes(groups)
+    for state in own:
+        for year in oo.YEARS:
+            # served output follows the input unless labour shortage binds
+            assert replayed[state][year] == pytest.approx(observed[year], abs=0.002)
+            assert abs(own[state][year] - observed[year]) > 0.005  # the replay moved it
+
+
+def test_another_deflator_is_one_option_away():
+    all_construction = oo.observed_real_change(weight=1.0)
+    x = {k: v / 100 for k, v in _inputs(2023).items()}
+    expected = (1 + x["turnover_nominal_change_pct"]) / (1 + x["building_price_change_pct"]) - 1
+    assert all_construction[2023] == pytest.approx(expected)
+    assert all_construction[2023] < oo.observed_real_change()[2023]

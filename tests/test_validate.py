@@ -74,7 +74,11 @@ def test_the_report_holds_the_hindcast_and_the_calibrate_checks(quick_report):
     assert (conditional["use"] == "validate").all()
     assert conditional["source"].str.contains("role input").all()
     unconditional = past.drop(conditional.index)
-    assert len(unconditional[unconditional["check"].str.contains("employees change")]) == 1
+    employees = unconditional[unconditional["check"].str.contains("employees change")]
+    assert len(employees) == 1
+    # the observed slump was replayed: employment falls faster than without it
+    replayed = conditional.loc[conditional["district_id"] == "hwk_halle", "model"]
+    assert replayed.iloc[0] < employees["model"].iloc[0] - 0.2
     assert paths["quarter"].iloc[0] == f"{hindcast.START_YEAR}Q4"
     assert paths["quarter"].max() == "2024Q4"
 

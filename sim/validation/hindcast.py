@@ -30,6 +30,7 @@ district shares come from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -38,6 +39,7 @@ import pandas as pd
 from sim.datasets import load_districts, read_csv
 from sim.demography_checks import Check, frame
 from sim.model import RegionModel
+from sim.region import Region
 from sim.scenarios.base import ScenarioProcess
 from sim.vocabulary import parse_quarter
 
@@ -80,16 +82,18 @@ def start_districts(variant: str, evidence: pd.DataFrame | None = None) -> pd.Da
     return d
 
 
-def run_hindcast(cfg, shaper: ScenarioProcess | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def run_hindcast(
+    cfg, shaper: Callable[[Region], ScenarioProcess] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Build the model on the 2021 state, run START..END; return (start per district, groups).
-    ``shaper``: a process whose ``shape_demand`` also acts (after the calibration to the start
-    state), e.g. ``sim.validation.observed_output.ObservedOutput``."""
+    ``shaper``: makes, from the model's region, a process whose ``shape_demand`` also acts
+    (after the calibration to the start state), e.g. ``observed_output.ObservedOutput``."""
     variant = getattr(cfg.scenario.demography.variant, "value", cfg.scenario.demography.variant)
     cfg = cfg.copy()
     cfg.start, cfg.end = START, END
     model = RegionModel(cfg, districts=start_districts(variant))
     if shaper is not None:
-        model.demand.add_shaper(shaper)
+        model.demand.add_shaper(shaper(model.region))
     t = model.firms.table
     alive = t.alive
     ids = model.region.districts["district_id"].to_numpy()

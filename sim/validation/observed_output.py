@@ -30,19 +30,21 @@ employment fall as observed? It checks hiring, shedding and the pool, not the de
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from sim.config import load_config
 from sim.datasets import load_districts, load_trade_groups
 from sim.demography_checks import frame
+from sim.region import Region
 from sim.scenarios.base import DemandParts, ScenarioProcess
 from sim.validation import hindcast
 
 YEARS = (2023, 2024)
 AREA = "sachsen_anhalt"  # the series the input stands for; the model's districts there
-STATE = "Sachsen-Anhalt"
 BUILDING = ("bauhaupt", "ausbau")  # the trade groups deflated by construction prices
 # the unconditional hindcast's rows that the input bears on (measure, area)
 EMPLOYMENT_ROWS = (
@@ -68,12 +70,15 @@ def building_weight(groups: pd.DataFrame | None = None) -> float:
     return float(turnover[turnover.index.isin(BUILDING)].sum() / turnover.sum())
 
 
-def observed_real_change(evidence: pd.DataFrame | None = None) -> dict[int, float]:
-    """Year -> the real change of the crafts' turnover against the year before (a share)."""
+def observed_real_change(
+    evidence: pd.DataFrame | None = None, weight: float | None = None
+) -> dict[int, float]:
+    """Year -> the real change of the crafts' turnover against the year before (a share);
+    ``weight``: the building trades' share in the deflator (default ``building_weight()``)."""
     e = hindcast.load_evidence() if evidence is None else evidence
     e = e[(e["role"] == "input") & (e["area"] == AREA)]
     year = pd.to_datetime(e["date"]).dt.year
-    w = building_weight()
+    w = building_weight() if weight is None else weight
     out = {}
     for y in YEARS:
         row = e[year == y].set_index("measure")["value"].astype(float) / 100.0
@@ -85,62 +90,95 @@ def observed_real_change(evidence: pd.DataFrame | None = None) -> dict[int, floa
     return out
 
 
+PARTS = ("household", "business", "public", "local", "segment")
+
+
 @dataclass
 class ObservedOutput(ScenarioProcess):
     """Scales every demand part from each year's first quarter by that year's factor
-    (cumulated over the years), so the model's output follows the observed path."""
+    (cumulated over the years), per place (its state's factor) or one for all, so that the
+    model's output follows the observed path."""
 
-    factors: dict[int, float]  # year -> (1 + observed real change) / (1 + the model's own)
+    factors: dict[int, np.ndarray | float]  # year -> (1 + observed) / (1 + the model's own)
     name: str = "observed_output"
 
-    def index(self, quarter: int) -> float:
-        year = quarter // 4
-        return float(np.prod([f for y, f in self.factors.items() if y <= year]))
+    @classmethod
+    def for_states(cls, factors: dict[int, dict[str, float]], region: Region) -> ObservedOutput:
+        """Per place, the factor of the place's state (``factors``: year -> state -> factor)."""
+        states = load_districts().set_index("district_id")["state"]
+        district_state = states.reindex(region.districts["district_id"]).to_numpy()
+        place_state = district_state[region.place_district]
+        return cls({y: np.array([f[s] for s in place_state]) for y, f in factors.items()})
+
+    def index(self, quarter: int) -> np.ndarray | float:
+        """The cumulated factor in ``quarter`` (1 before the first year), per place or one."""
+        k = 1.0
+        for year, f in self.factors.items():
+            if year <= quarter // 4:
+                k = k * f
+        return k
 
     def shape_demand(self, quarter: int, parts: DemandParts) -> None:
-        k = self.index(quarter)
-        if k != 1.0:
-            for name in ("household", "business", "public", "local", "segment"):
+        k = np.asarray(self.index(quarter), dtype=float)
+        if np.any(k != 1.0):
+            k = k[:, None] if k.ndim == 1 else k  # (P,) -> (P, 1) against (P, G)
+            for name in PARTS:
                 getattr(parts, name)[...] *= k
 
 
-def real_turnover_change(groups: pd.DataFrame, state: str = STATE) -> dict[int, float]:
-    """Year -> the change of the model's real turnover (at base-year prices) in ``state``'s
-    districts against the year before, from a run's ``groups`` table."""
+def real_turnover_changes(groups: pd.DataFrame) -> dict[str, dict[int, float]]:
+    """State -> year -> the change of the model's real turnover (at base-year prices) in the
+    state's districts against the year before, from a run's ``groups`` table (four quarters
+    a year)."""
     states = load_districts().set_index("district_id")["state"]
-    g = groups[groups["district_id"].map(states) == state]
-    year = g["quarter"].astype(str).str[:4].astype(int)
-    per_year = g.groupby(year)["turnover_base_prices_eur"].sum()
-    return {y: float(per_year[y] / per_year[y - 1] - 1) for y in YEARS}
+    g = groups.assign(
+        state=groups["district_id"].astype(str).map(states),
+        year=groups["quarter"].astype(str).str[:4].astype(int),
+    )
+    quarters = g.groupby("year")["quarter"].nunique()
+    years = [y - 1 for y in YEARS] + list(YEARS)
+    if not (quarters.reindex(years) == 4).all():
+        raise ValueError(f"real turnover changes need four quarters in {years}: {quarters}")
+    per_year = g.groupby(["state", "year"])["turnover_base_prices_eur"].sum()
+    return {
+        state: {y: float(per_year[state, y] / per_year[state, y - 1] - 1) for y in YEARS}
+        for state in per_year.index.get_level_values("state").unique()
+    }
 
 
 def _employment_specs() -> tuple:
     return tuple(s for s in hindcast.SPECS if (s[0], s[1]) in EMPLOYMENT_ROWS)
 
 
-def conditional_checks_over_seeds(cfg, n_seeds: int) -> pd.DataFrame:
+def conditional_checks_over_seeds(cfg, n_seeds: int, weight: float | None = None) -> pd.DataFrame:
     """The employment rows of the hindcast replayed on the observed output, as report rows:
     the model's value the mean of ``n_seeds`` runs (seeds ``cfg.seed`` ...), its spread in
-    ``model_sd``. Each seed runs twice: unconditionally, for its own real turnover change,
-    then with the observed output."""
-    observed = observed_real_change()
-    per_seed, factors_used = [], []
+    ``model_sd``. Each seed runs twice: unconditionally, for each state's own real turnover
+    change, then with the observed output. ``weight``: the building trades' share in the
+    deflator (default: their turnover share)."""
+    observed = observed_real_change(weight=weight)
+    per_seed, used = [], []
     for k in range(n_seeds):
         run_cfg = cfg.copy()
         run_cfg.seed = int(cfg.seed) + k
-        own = real_turnover_change(hindcast.run_hindcast(run_cfg)[1])
-        factors = {y: (1 + observed[y]) / (1 + own[y]) for y in YEARS}
-        factors_used.append([factors[y] for y in YEARS])
-        start, groups = hindcast.run_hindcast(run_cfg, ObservedOutput(factors))
+        own = real_turnover_changes(hindcast.run_hindcast(run_cfg)[1])
+        factors = {y: {s: (1 + observed[y]) / (1 + c[y]) for s, c in own.items()} for y in YEARS}
+        used.append(factors)
+        start, groups = hindcast.run_hindcast(
+            run_cfg, lambda region, f=factors: ObservedOutput.for_states(f, region)
+        )
         per_seed.append(
             hindcast.hindcast_checks(hindcast.paths(start, groups), specs=_employment_specs())
         )
     models = np.array([[c.model for c in checks] for checks in per_seed])
-    mean_factor = np.mean(factors_used, axis=0)
+    scaled = "; ".join(
+        f"{s} " + "/".join(f"{np.mean([u[y][s] for u in used]):.3f}" for y in YEARS)
+        for s in used[0][YEARS[0]]
+    )
     note = (
         f"; input: real turnover {', '.join(f'{y} {100 * observed[y]:+.1f} %' for y in YEARS)} "
-        f"[D] (hindcast_evidence.csv role input), demand scaled by "
-        f"{', '.join(f'{f:.3f}' for f in mean_factor)} (mean over seeds)"
+        f"[D] (hindcast_evidence.csv role input), demand scaled per state by {scaled} "
+        "(mean over seeds)"
     )
     suffix = f", mean of {n_seeds} seeds" if n_seeds > 1 else ""
     checks = [
@@ -150,3 +188,27 @@ def conditional_checks_over_seeds(cfg, n_seeds: int) -> pd.DataFrame:
     rows = frame(checks)
     rows["model_sd"] = models.std(axis=0, ddof=1) if n_seeds > 1 else np.nan
     return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the conditional rows, e.g. with another deflator:
+    ``python -m sim.validation.observed_output --building-weight 1`` (every trade at the
+    construction price index)."""
+    parser = argparse.ArgumentParser(prog="python -m sim.validation.observed_output")
+    parser.add_argument("--building-weight", type=float, default=None)
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("overrides", nargs="*")
+    args = parser.parse_args(argv)
+    if args.building_weight is not None and not 0.0 <= args.building_weight <= 1.0:
+        parser.error(f"--building-weight must be in [0, 1], got {args.building_weight}")
+    if args.seeds < 1:
+        parser.error(f"--seeds must be 1 or more, got {args.seeds}")
+    weight = args.building_weight
+    print({y: round(100 * float(r), 2) for y, r in observed_real_change(weight=weight).items()})
+    rows = conditional_checks_over_seeds(load_config(args.overrides), args.seeds, weight)
+    print(rows[["check", "district_id", "data", "model", "model_sd", "verdict"]].to_string())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

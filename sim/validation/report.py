@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.atomic import write_text, write_with
+from sim.validation.observed_output import LABEL as CONDITIONAL_LABEL
 
 COLUMNS = [
     "topic",
@@ -36,10 +37,19 @@ def summary_line(table: pd.DataFrame) -> str:
     ok = int((table["verdict"] == "PASS").sum())
     v = table[table["use"] == "validate"]
     v_ok = int((v["verdict"] == "PASS").sum())
-    return (
+    line = (
         f"{ok} of {len(table)} pass ({v_ok} of {len(v)} validate checks, "
         f"{ok - v_ok} of {len(table) - len(v)} fit checks)"
     )
+    # the conditional hindcast's rows compare figures that other rows compare too
+    repeat = v[v["check"].str.contains(CONDITIONAL_LABEL, regex=False)]
+    if len(repeat):
+        n_ok = int((repeat["verdict"] == "PASS").sum())
+        line += (
+            f"; {len(repeat)} of the validate checks repeat hindcast figures conditional on "
+            f"the observed output ({n_ok} pass)"
+        )
+    return line
 
 
 def _cell(x) -> str:
