@@ -15,13 +15,14 @@ employment fall as observed? It checks hiring, shedding and the pool, not the de
   trade groups at the consumer price index, weighted by the trade groups' base-year turnover
   shares (``trade_groups.csv``) [D]. The real change of year y is
   ``(1 + nominal_y) / (1 + price_y) - 1`` [D].
-* **Replay**: from the first quarter of 2023 (and again of 2024) every part of the demand the
-  model composes is scaled by ``(1 + real_y) / (1 + own_y)``, where ``own_y`` is the change of
-  the model's own real turnover in the same districts in the unconditional run of the same
-  seed: the demand change the model already has (fewer, older people) is not counted twice.
-  Steps at the start of each year keep the annual ratios exact. The shock applies to every
-  district: Sachsen's and Thueringen's turnover of 2023-2024 was not found, their employment
-  fell alike (Sachsen -2.0 % in 2023 [S]) [E].
+* **Replay**: from the first quarter of 2023 (and again of 2024) every part of a place's
+  demand is scaled by ``(1 + real_y) / (1 + own_y)``, where ``own_y`` is the change of the
+  model's own real turnover in the place's state in the unconditional run of the same seed:
+  the demand change the model already has (fewer, older people) is not counted twice. Steps
+  at the start of each year keep the annual ratios exact. Sachsen-Anhalt's observed change
+  stands for every state: Sachsen's and Thueringen's turnover of 2023-2024 was not found,
+  their employment fell alike (Sachsen -2.0 % in 2023 [S]) [E]. Orders cross state borders,
+  so a state's replayed change misses the input by up to half a point (full region, seed 0).
 * **Compared**: the same employment rows as the unconditional hindcast (HWK Halle's districts
   2022Q4 -> 2024Q4, the official Sachsen-Anhalt and Sachsen series), with the same tolerances,
   labelled "conditional on observed turnover". The apprentice and register rows are left out:
