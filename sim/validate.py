@@ -97,11 +97,16 @@ def collect(cfg, hindcast_seeds: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
     structure["topic"] = [topic_of(c, "craft structure") for c in structure["check"]]
     labour = calibrate.population_and_labour_checks(model, cfg)
     labour["topic"] = [topic_of(c, "population and ageing") for c in labour["check"]]
-    past, paths = hindcast.checks_over_seeds(cfg, hindcast_seeds)
+    past, paths, own_groups = hindcast.checks_over_seeds(cfg, hindcast_seeds)
     # the same employment rows replayed on the observed 2023-24 output (the unconditional
     # rows above stay: this tests the labour side given demand, not the demand projection)
     past = pd.concat(
-        [past, observed_output.conditional_checks_over_seeds(cfg, hindcast_seeds)],
+        [
+            past,
+            observed_output.conditional_checks_over_seeds(
+                cfg, hindcast_seeds, own_groups=own_groups
+            ),
+        ],
         ignore_index=True,
     )
     past["topic"] = HINDCAST_TOPIC

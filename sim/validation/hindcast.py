@@ -269,26 +269,42 @@ def hindcast_checks(
     return out
 
 
-def checks_over_seeds(cfg, n_seeds: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The hindcast checks as report rows with the model's value the mean of ``n_seeds`` runs
-    (seeds ``cfg.seed`` ... ``cfg.seed + n_seeds - 1``) and their standard deviation in
-    ``model_sd``; the verdict is the mean's. A one-year change of a small stock (the apprentices:
-    about 2,000) moves by 1-2 points between seeds, more than some tolerances: one seed's
-    verdict would be luck. Returns (rows, the first seed's paths)."""
-    per_seed, first = [], None
-    for k in range(n_seeds):
-        run_cfg = cfg.copy()
-        run_cfg.seed = int(cfg.seed) + k
-        p = paths(*run_hindcast(run_cfg))
-        first = p if first is None else first
-        per_seed.append(hindcast_checks(p))
+def seed_config(cfg, k: int):
+    """``cfg`` with the k-th seed of a multi-seed check (``cfg.seed + k``)."""
+    run_cfg = cfg.copy()
+    run_cfg.seed = int(cfg.seed) + k
+    return run_cfg
+
+
+def rows_over_seeds(per_seed: list[list[Check]], label: str = "", note: str = "") -> pd.DataFrame:
+    """Report rows of the same checks run with several seeds: the model's value the seeds'
+    mean (error and verdict come from Check and frame, as for every other row), their
+    standard deviation in ``model_sd``; ``label`` is appended to each check's name, ``note``
+    to its source."""
+    n_seeds = len(per_seed)
     models = np.array([[c.model for c in checks] for checks in per_seed])
-    suffix = f", mean of {n_seeds} seeds" if n_seeds > 1 else ""
-    # the mean's checks: error and verdict come from Check and frame, as for every other row
+    suffix = f"{label}, mean of {n_seeds} seeds" if n_seeds > 1 else label
     mean_checks = [
-        replace(c, check=c.check + suffix, model=float(m))
+        replace(c, check=c.check + suffix, model=float(m), source=c.source + note)
         for c, m in zip(per_seed[0], models.mean(axis=0), strict=True)
     ]
     rows = frame(mean_checks)
     rows["model_sd"] = models.std(axis=0, ddof=1) if n_seeds > 1 else np.nan
-    return rows, first
+    return rows
+
+
+def checks_over_seeds(cfg, n_seeds: int) -> tuple[pd.DataFrame, pd.DataFrame, list[pd.DataFrame]]:
+    """The hindcast checks as report rows with the model's value the mean of ``n_seeds`` runs
+    (seeds ``cfg.seed`` ... ``cfg.seed + n_seeds - 1``) and their standard deviation in
+    ``model_sd``; the verdict is the mean's. A one-year change of a small stock (the apprentices:
+    about 2,000) moves by 1-2 points between seeds, more than some tolerances: one seed's
+    verdict would be luck. Returns (rows, the first seed's paths, each seed's ``groups``
+    table: the conditional hindcast reads the model's own output from them)."""
+    per_seed, first, groups_per_seed = [], None, []
+    for k in range(n_seeds):
+        start, groups = run_hindcast(seed_config(cfg, k))
+        groups_per_seed.append(groups)
+        p = paths(start, groups)
+        first = p if first is None else first
+        per_seed.append(hindcast_checks(p))
+    return rows_over_seeds(per_seed), first, groups_per_seed

@@ -32,14 +32,13 @@ employment fall as observed? It checks hiring, shedding and the pool, not the de
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sim.config import load_config
 from sim.datasets import load_districts, load_trade_groups
-from sim.demography_checks import frame
 from sim.region import Region
 from sim.scenarios.base import DemandParts, ScenarioProcess
 from sim.validation import hindcast
@@ -151,18 +150,23 @@ def _employment_specs() -> tuple:
     return tuple(s for s in hindcast.SPECS if (s[0], s[1]) in EMPLOYMENT_ROWS)
 
 
-def conditional_checks_over_seeds(cfg, n_seeds: int, weight: float | None = None) -> pd.DataFrame:
+def conditional_checks_over_seeds(
+    cfg,
+    n_seeds: int,
+    weight: float | None = None,
+    own_groups: list[pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """The employment rows of the hindcast replayed on the observed output, as report rows:
     the model's value the mean of ``n_seeds`` runs (seeds ``cfg.seed`` ...), its spread in
-    ``model_sd``. Each seed runs twice: unconditionally, for each state's own real turnover
-    change, then with the observed output. ``weight``: the building trades' share in the
-    deflator (default: their turnover share)."""
+    ``model_sd``. Each seed's own real turnover change per state comes from its unconditional
+    run: ``own_groups`` (``hindcast.checks_over_seeds``' tables, seed by seed), or run here.
+    ``weight``: the building trades' share in the deflator (default: their turnover share)."""
     observed = observed_real_change(weight=weight)
     per_seed, used = [], []
     for k in range(n_seeds):
-        run_cfg = cfg.copy()
-        run_cfg.seed = int(cfg.seed) + k
-        own = real_turnover_changes(hindcast.run_hindcast(run_cfg)[1])
+        run_cfg = hindcast.seed_config(cfg, k)
+        groups = hindcast.run_hindcast(run_cfg)[1] if own_groups is None else own_groups[k]
+        own = real_turnover_changes(groups)
         factors = {y: {s: (1 + observed[y]) / (1 + c[y]) for s, c in own.items()} for y in YEARS}
         used.append(factors)
         start, groups = hindcast.run_hindcast(
@@ -171,7 +175,6 @@ def conditional_checks_over_seeds(cfg, n_seeds: int, weight: float | None = None
         per_seed.append(
             hindcast.hindcast_checks(hindcast.paths(start, groups), specs=_employment_specs())
         )
-    models = np.array([[c.model for c in checks] for checks in per_seed])
     scaled = "; ".join(
         f"{s} " + "/".join(f"{np.mean([u[y][s] for u in used]):.3f}" for y in YEARS)
         for s in used[0][YEARS[0]]
@@ -181,14 +184,7 @@ def conditional_checks_over_seeds(cfg, n_seeds: int, weight: float | None = None
         f"[D] (hindcast_evidence.csv role input), demand scaled per state by {scaled} "
         "(mean over seeds)"
     )
-    suffix = f", mean of {n_seeds} seeds" if n_seeds > 1 else ""
-    checks = [
-        replace(c, check=f"{c.check} ({LABEL}){suffix}", model=float(m), source=c.source + note)
-        for c, m in zip(per_seed[0], models.mean(axis=0), strict=True)
-    ]
-    rows = frame(checks)
-    rows["model_sd"] = models.std(axis=0, ddof=1) if n_seeds > 1 else np.nan
-    return rows
+    return hindcast.rows_over_seeds(per_seed, label=f" ({LABEL})", note=note)
 
 
 def main(argv: list[str] | None = None) -> int:
