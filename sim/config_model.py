@@ -50,6 +50,14 @@ class FirmParams:
     # [D]) [F]; the sd's width from transferors' ages 60-67 (Nachfolgemonitor) [E]
     retirement_age_mean: float = 69.94  # with the established firms' other_exit_rate_per_year
     retirement_age_sd: float = 5.2
+    # no owner retires before this age [E]: earlier exits are the other closures
+    # (other_exit_rate_per_year); retirement_age_mean is fitted with it
+    exit_age_floor: float = 55.0
+    # the base-year owners' ages lie in this range [E] (sim.owner_ages): each chamber's
+    # skew-normal is fitted to the owners above the minimum (a master craftsman is rarely
+    # younger than 22), the oldest capped (the chambers report a few owners in their eighties)
+    owner_age_min: float = 22.0
+    owner_age_max: float = 85.0
     successor_age_mean: float = 38.3  # successors' mean age (Nachfolgemonitor Handwerk) [V]
     # successors' spread: 48 % aged 30-39 [S] around 38.3 gives 6.96 [D]
     # (sim.owner_ages.sd_from_share_between, re-derived in tests/test_owner_ages.py)
@@ -86,7 +94,7 @@ class FirmParams:
     # still active after young_firm_years: five-year survival of new A-trade firms, the mean of
     # HWK Kassel (2004 cohort, 0.726 [S]) and HWK Duesseldorf (2014 cohort, 0.58 [V])
     # (craft_people.csv) [D]. Base-year firms: the share younger than young_firm_years that
-    # entry_rate_per_year and this survival imply (sim.owner_ages.young_firm_share) [D]
+    # entry_rate_per_year and this survival imply (sim.firm_ages.young_firm_share) [D]
     young_firm_years: float = 5.0
     young_firm_survival: float = 0.653
     owner_reservation_wage_share: float = 0.5  # owner's minimal income, share of a wage [E]

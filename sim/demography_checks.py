@@ -323,10 +323,11 @@ def owner_hindcast_check(firm_params) -> list[Check]:
             ],
         }
     )
+    flows = OwnerFlows.from_params(firm_params)
     path = hindcast_owner_ages(
-        base_age_fit(start),
+        base_age_fit(start, flows.bounds.youngest),
         10,
-        OwnerFlows.from_params(firm_params),
+        flows,
         value(owners[owners["area"] == "hwk_halle"], 2022, "owners_change_per_year"),
     )
     mean_age = path["mean_age"]  # 2012 .. 2022

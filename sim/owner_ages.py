@@ -14,14 +14,12 @@ the tests from the shipped data.
   spread derived from the share aged 30-39 (``sd_from_share_between``); founders around an
   estimated mean that the KfW-Gruendungsmonitor's all-sector founders bracket (34.4 in 2024,
   37-38 in the early 2000s [S]).
-* **Exit ages** are normal, truncated below at ``EXIT_AGE_FLOOR`` (earlier exits are the other
+* **Exit ages** are normal, truncated below at ``exit_floor`` (earlier exits are the other
   closures): the spread from the middle half of transferors' ages (60-67, Nachfolgemonitor),
   the mean fitted to the region's own chamber figures, HWK Halle's owners 60+ at the end of
   2022 still in office as owners 65+ in 2025 (see ``exit_age_fit``).
-* **Firm ages** (liability of newness): firms in their first years close for other reasons at
-  the hazard of the start-ups' five-year survival (``young_firm_hazard``); the base-year
-  register holds the young share that entry and that survival imply (``young_firm_share``),
-  given to owners of a founder's age (``base_firm_ages``).
+
+Firm ages (the liability of newness) are in ``sim.firm_ages``.
 """
 
 from __future__ import annotations
@@ -34,34 +32,51 @@ import pandas as pd
 from scipy.optimize import brentq, least_squares
 from scipy.stats import norm, skewnorm
 
-EXIT_AGE_FLOOR = 55.0  # exits before this age are the other closures, not retirement
-OWNER_AGE_MIN, OWNER_AGE_MAX = 22.0, 85.0
 SURVIVAL_YEARS = 2.4  # end 2022 -> May 2025, the two HWK Halle owner-age figures
-_AGES = np.arange(EXIT_AGE_FLOOR, 100.0, 0.02)  # integration grid for the fits, years
-_MEAN_GRID = np.arange(OWNER_AGE_MIN, 130.0, 0.01)  # grid for the base ages' mean, years
 # the measures a chamber's base-year owner ages are fitted to (owner_age_anchors.csv)
 BASE_MEASURES = ("share_60plus", "share_65plus", "mean_age")
 
 
-def base_age_fit(anchors: pd.DataFrame) -> tuple[float, float, float]:
-    """Skew-normal (shape, loc, scale) whose shares 60+ and 65+ and mean match one chamber's
-    ``owner_age_anchors.csv`` rows (measures ``share_60plus``, ``share_65plus``, ``mean_age``)."""
+@dataclass(frozen=True)
+class OwnerAgeBounds:
+    """The ages owners keep to [E]: the base-year stock lies in ``youngest``..``oldest``
+    (``model.firm.owner_age_min/max``; each chamber's skew-normal is fitted to the ages above
+    the youngest), and no owner retires before ``exit_floor`` (``model.firm.exit_age_floor``;
+    earlier exits are the other closures)."""
+
+    youngest: float
+    oldest: float
+    exit_floor: float
+
+    @classmethod
+    def from_params(cls, fp) -> OwnerAgeBounds:
+        return cls(fp.owner_age_min, fp.owner_age_max, fp.exit_age_floor)
+
+
+def base_age_fit(anchors: pd.DataFrame, youngest: float) -> tuple[float, float, float]:
+    """Skew-normal (shape, loc, scale) whose shares 60+ and 65+ and mean above the ``youngest``
+    owner age match one chamber's ``owner_age_anchors.csv`` rows (measures ``share_60plus``,
+    ``share_65plus``, ``mean_age``)."""
     value = anchors.set_index("measure")["value"].astype(float)
     need = set(BASE_MEASURES)
     if not need <= set(value.index):
         raise ValueError(f"owner age anchors need {sorted(need)}, have {sorted(value.index)}")
-    return _skewnorm_for(value["share_60plus"], value["share_65plus"], value["mean_age"])
+    return _skewnorm_for(value["share_60plus"], value["share_65plus"], value["mean_age"], youngest)
 
 
 @cache
-def _skewnorm_for(share_60: float, share_65: float, mean_age: float) -> tuple[float, float, float]:
+def _skewnorm_for(
+    share_60: float, share_65: float, mean_age: float, youngest: float
+) -> tuple[float, float, float]:
+    mean_grid = np.arange(youngest, 130.0, 0.01)  # the ages above the youngest, years
+
     def gaps(p: np.ndarray) -> list[float]:
         dist = skewnorm(p[0], p[1], abs(p[2]))
-        adult = dist.sf(OWNER_AGE_MIN)  # owners are adults: the distribution above the minimum
-        # the conditional mean above the minimum on a fine grid (scipy's ``expect`` integrates
+        adult = dist.sf(youngest)  # owners are adults: the distribution above the youngest
+        # the conditional mean above the youngest on a fine grid (scipy's ``expect`` integrates
         # adaptively and made the fit take seconds per chamber)
-        density = dist.pdf(_MEAN_GRID)
-        mean = float((_MEAN_GRID * density).sum() / density.sum())
+        density = dist.pdf(mean_grid)
+        mean = float((mean_grid * density).sum() / density.sum())
         return [
             dist.sf(60.0) / adult - share_60,
             dist.sf(65.0) / adult - share_65,
@@ -74,42 +89,47 @@ def _skewnorm_for(share_60: float, share_65: float, mean_age: float) -> tuple[fl
     if np.abs(fit.fun).max() > 1e-4:
         raise ValueError(
             f"owner age anchors cannot be met by a skew-normal: 60+ {share_60}, 65+ {share_65}, "
-            f"mean {mean_age}"
+            f"mean {mean_age} (owners from age {youngest})"
         )
     return float(fit.x[0]), float(fit.x[1]), float(abs(fit.x[2]))
 
 
-def base_ages(params: tuple[float, float, float], u: np.ndarray) -> np.ndarray:
-    """Owner ages for the uniforms ``u`` (inverse CDF of the distribution above
-    ``OWNER_AGE_MIN``), capped at ``OWNER_AGE_MAX``."""
-    low = skewnorm.cdf(OWNER_AGE_MIN, *params)
-    return np.minimum(skewnorm.ppf(low + u * (1.0 - low), *params), OWNER_AGE_MAX)
+def base_ages(
+    params: tuple[float, float, float], u: np.ndarray, bounds: OwnerAgeBounds
+) -> np.ndarray:
+    """Owner ages for the uniforms ``u`` (inverse CDF of the distribution above the
+    ``bounds``' youngest age), capped at their oldest."""
+    low = skewnorm.cdf(bounds.youngest, *params)
+    return np.minimum(skewnorm.ppf(low + u * (1.0 - low), *params), bounds.oldest)
 
 
-def base_age_density(params: tuple[float, float, float], age: np.ndarray) -> np.ndarray:
-    """Density of the base-year owner ages (``base_ages``' distribution above
-    ``OWNER_AGE_MIN``) at ``age``: comparable between chambers."""
-    return skewnorm.pdf(age, *params) / skewnorm.sf(OWNER_AGE_MIN, *params)
+def base_age_density(
+    params: tuple[float, float, float], age: np.ndarray, youngest: float
+) -> np.ndarray:
+    """Density of the base-year owner ages (``base_ages``' distribution above ``youngest``) at
+    ``age``: comparable between chambers."""
+    return skewnorm.pdf(age, *params) / skewnorm.sf(youngest, *params)
 
 
-def exit_age_above(age: np.ndarray, u: np.ndarray, mean: float, sd: float) -> np.ndarray:
+def exit_age_above(
+    age: np.ndarray, u: np.ndarray, mean: float, sd: float, floor: float
+) -> np.ndarray:
     """An owner's exit (retirement) age given that the owner, now ``age``, has not exited:
-    the normal exit-age distribution truncated below at ``age`` and at ``EXIT_AGE_FLOOR``,
+    the normal exit-age distribution truncated below at ``age`` and at the exit-age ``floor``,
     drawn by inverse CDF from the uniforms ``u``."""
-    low = norm.cdf((np.maximum(age, EXIT_AGE_FLOOR) - mean) / sd)
+    low = norm.cdf((np.maximum(age, floor) - mean) / sd)
     p = np.clip(low + u * (1.0 - low), 0.0, 1.0 - 1e-12)
     return mean + sd * norm.ppf(p)
 
 
 def still_in_office(
-    age: np.ndarray, years: float, mean: float, sd: float, other_exit_rate: float
+    age: np.ndarray, years: float, mean: float, sd: float, other_exit_rate: float, floor: float
 ) -> np.ndarray:
     """Chance that an owner aged ``age`` is still in office ``years`` later: not retired
-    (exit ages as above) and not closed for other reasons (constant yearly rate)."""
-    floor = np.maximum(age, EXIT_AGE_FLOOR)
-    retired_not = norm.sf((np.maximum(age + years, EXIT_AGE_FLOOR) - mean) / sd) / norm.sf(
-        (floor - mean) / sd
-    )
+    (exit ages as above, none before ``floor``) and not closed for other reasons (constant
+    yearly rate)."""
+    now = np.maximum(age, floor)
+    retired_not = norm.sf((np.maximum(age + years, floor) - mean) / sd) / norm.sf((now - mean) / sd)
     return retired_not * np.exp(-other_exit_rate * years)
 
 
@@ -136,29 +156,31 @@ def exit_age_fit(
     survival_60_to_65: float,
     sd: float,
     other_exit_rate: float,
+    floor: float,
 ) -> float:
-    """The mean of the truncated-normal exit age (sd given) at which owners 60+ now are still
-    in office as owners 65+ ``SURVIVAL_YEARS`` later in the observed proportion (HWK Halle,
-    end 2022 -> May 2025), for a 60+ stock spread as the skew-normal ``stock`` (the chamber's
-    base-year distribution above ``OWNER_AGE_MIN``).
+    """The mean of the exit age, normal truncated at ``floor`` (sd given), at which owners 60+
+    now are still in office as owners 65+ ``SURVIVAL_YEARS`` later in the observed proportion
+    (HWK Halle, end 2022 -> May 2025), for a 60+ stock spread as the skew-normal ``stock`` (the
+    chamber's base-year distribution above the youngest owner age).
 
     The mean age at handover (63.6, Nachfolgemonitor, a sample of larger firms) is not used:
     the region's chamber figures say its owners stay longer.
     """
-    ages = _AGES[_AGES >= 60.0]
+    grid = np.arange(floor, 100.0, 0.02)  # integration grid, years
+    ages = grid[grid >= 60.0]
     density = skewnorm.pdf(ages, *stock)
 
     def gap(mean: float) -> float:
-        later = still_in_office(ages, SURVIVAL_YEARS, mean, sd, other_exit_rate)
+        later = still_in_office(ages, SURVIVAL_YEARS, mean, sd, other_exit_rate, floor)
         survival = (density * later)[ages >= 65.0 - SURVIVAL_YEARS].sum() / density.sum()
         return survival - survival_60_to_65
 
     return float(brentq(gap, 55.0, 95.0))
 
 
-def truncated_mean(mean: float, sd: float) -> float:
-    """Mean exit age of the normal truncated at ``EXIT_AGE_FLOOR`` (inverse Mills ratio)."""
-    z = (EXIT_AGE_FLOOR - mean) / sd
+def truncated_mean(mean: float, sd: float, floor: float) -> float:
+    """Mean exit age of the normal truncated at ``floor`` (inverse Mills ratio)."""
+    z = (floor - mean) / sd
     return float(mean + sd * np.exp(norm.logpdf(z) - norm.logsf(z)))
 
 
@@ -166,13 +188,14 @@ def truncated_mean(mean: float, sd: float) -> float:
 class OwnerFlows:
     """The owner flows of ``hindcast_owner_ages`` from the firm parameters: exit ages (mean,
     sd), the other closures' yearly rate, entrants' ages (successors' and founders' means and
-    sds averaged)."""
+    sds averaged), the owners' age bounds."""
 
     exit_mean: float
     exit_sd: float
     other_exit_rate: float
     entrant_age_mean: float
     entrant_age_sd: float
+    bounds: OwnerAgeBounds
 
     @classmethod
     def from_params(cls, fp) -> OwnerFlows:
@@ -182,6 +205,7 @@ class OwnerFlows:
             fp.other_exit_rate_per_year,
             (fp.successor_age_mean + fp.founder_age_mean) / 2.0,
             (fp.successor_age_sd + fp.founder_age_sd) / 2.0,
+            OwnerAgeBounds.from_params(fp),
         )
 
 
@@ -197,7 +221,7 @@ def hindcast_owner_ages(
     the number of owners. One-year steps on single years of age; returns ``share_60plus``,
     ``share_65plus`` and ``mean_age`` (owners in ``[a, a+1)`` counted at ``a + 0.5``), years + 1
     values each, the first being the start."""
-    ages = np.arange(OWNER_AGE_MIN, 100.0)
+    ages = np.arange(flows.bounds.youngest, 100.0)
     stock = np.diff(skewnorm.cdf(np.append(ages, 100.0), *start))  # owners per year of age
     stock /= stock.sum()
     entrants = np.diff(
@@ -205,7 +229,7 @@ def hindcast_owner_ages(
     )
     entrants /= entrants.sum()
     in_office_next = still_in_office(
-        ages, 1.0, flows.exit_mean, flows.exit_sd, flows.other_exit_rate
+        ages, 1.0, flows.exit_mean, flows.exit_sd, flows.other_exit_rate, flows.bounds.exit_floor
     )
     shares, shares_65, means = (
         [stock[ages >= 60].sum()],
@@ -308,85 +332,7 @@ def carry_shares(anchors: pd.DataFrame, base_year: int, flows: OwnerFlows) -> di
     shares of the base year and a run's parameters do not move its start."""
     rows = anchors.set_index("measure")
     years = base_year - int(rows.loc["share_60plus_observed", "year"])
-    start = _skewnorm_for(*_observed_start(anchors))
+    start = _skewnorm_for(*_observed_start(anchors), flows.bounds.youngest)
     change = float(rows.loc["owners_change_per_year", "value"])
     path = hindcast_owner_ages(start, years, flows, change)
     return {measure: float(path[measure][-1]) for measure in ("share_60plus", "share_65plus")}
-
-
-# ---- firm ages: other closures fall with the firm's age (liability of newness) --------------
-
-
-def young_firm_hazard(survival: float, years: float) -> float:
-    """Yearly hazard of closing in a firm's first ``years`` years, constant, at which
-    ``survival`` of a cohort of start-ups is still active after ``years`` (the chambers' five-year
-    survival of new A-trade firms)."""
-    return float(-np.log(survival) / years)
-
-
-def young_firm_share(entry_rate: float, survival: float, years: float) -> float:
-    """Share of a register of constant size that is younger than ``years``: ``entry_rate``
-    founders per firm and year, each cohort thinned at the young hazard (the integral of entry x
-    survival over the young ages)."""
-    hazard = young_firm_hazard(survival, years)
-    if hazard <= 0.0:
-        return float(entry_rate * years)
-    return float(entry_rate * (1.0 - survival) / hazard)
-
-
-def base_firm_ages(
-    owner_age: np.ndarray,
-    owner_density: np.ndarray,
-    u_pick: np.ndarray,
-    u_age: np.ndarray,
-    young_share: float,
-    survival: float,
-    quarters: int,
-    founder_age: tuple[float, float],
-) -> np.ndarray:
-    """Base-year firms' ages in whole quarters: ``young_share`` of the firms are younger than
-    ``quarters`` (1 .. quarters - 1), the others are ``quarters`` old (established; the model
-    uses no older age).
-
-    A young firm's owner is its founder, who was ``founder_age`` (mean, sd) at founding, so the
-    young firms go to owners whose age fits: an owner aged ``a`` is young with a chance
-    proportional to sum_k S(k) f(a - k) / g(a) (Bayes; S: the cohort's survival to age k, f: the
-    founders' age density, g: ``owner_density``, the base-year owners' age density), capped at 1,
-    drawn by order sampling for an exact count, and the firm's age given its owner's age from
-    the same terms. Vectorised: one row of ``quarters - 1`` terms per firm."""
-    n = len(owner_age)
-    ages = np.full(n, quarters, dtype=np.int64)
-    n_young = min(int(round(young_share * n)), n)
-    if n_young == 0 or quarters < 2:
-        return ages
-    k = np.arange(1, quarters)  # quarters since founding
-    years = (k - 0.5) / 4.0  # mid-quarter
-    survival_k = survival ** (years / (quarters / 4.0))
-    mean, sd = founder_age
-    terms = survival_k[None, :] * norm.pdf(owner_age[:, None] - years[None, :], mean, sd)
-    weight = terms.sum(axis=1) / np.maximum(owner_density, 1e-12)
-    # P(young | owner age) = min(1, c x weight), c such that the expected count is n_young
-    # (capped where the stock holds fewer owners of a founder's age than the young firms need)
-    kth = np.partition(weight, n - n_young)[n - n_young]  # the n_young-th largest weight
-    if kth > 0.0:  # bracket: c x sum(weight) = n_young below, n_young weights at 1 above
-
-        def excess(c: float) -> float:
-            return np.minimum(1.0, c * weight).sum() - n_young
-
-        low = n_young / weight.sum()
-        # no chance capped at the lower end: it is the root (up to rounding, which could
-        # otherwise give both ends the same sign)
-        scale = low if excess(low) >= -1e-9 else brentq(excess, low, 1.0 / kth)
-        chance = np.minimum(1.0, scale * weight)
-    else:  # fewer owners of a founder's age than young firms: all of them, the rest at random
-        chance = np.where(weight > 0.0, 1.0, 1e-12)
-    # order sampling (Ohlsson's sequential Poisson sampling): the n_young smallest u / chance,
-    # an exact count with inclusion chances close to ``chance``
-    with np.errstate(divide="ignore"):
-        keys = u_pick / chance
-    young = np.argpartition(keys, n_young - 1)[:n_young]
-    cdf = np.cumsum(terms[young], axis=1)
-    cdf /= np.maximum(cdf[:, -1:], 1e-300)
-    pick = np.minimum((cdf < u_age[young, None]).sum(axis=1), len(k) - 1)
-    ages[young] = k[pick]
-    return ages

@@ -1,12 +1,13 @@
 """Firm ages in the model: the base year's young firms and other closures that fall with the
-firm's age (``FirmLifecycle``; the pure functions are tested in tests/test_owner_ages.py)."""
+firm's age (``FirmLifecycle``; the pure functions of ``sim.firm_ages`` are tested in
+tests/test_owner_ages.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.firm_ages import young_firm_hazard, young_firm_share
 from sim.model import RegionModel
-from sim.owner_ages import young_firm_hazard, young_firm_share
 from tests.conftest import small_config
 
 

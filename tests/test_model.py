@@ -293,19 +293,22 @@ def test_owner_exit_ages_are_the_fit_to_hwk_halles_owner_flows():
     assert (survival, share["share_60plus"], share["share_65plus"]) == (0.482, 0.27, 0.125)
     fp = FirmParams()
     sd = exit_age_sd_from_middle_half(60.0, 67.0)
-    mean = exit_age_fit(base_age_fit(halle), survival, sd, fp.other_exit_rate_per_year)
+    stock = base_age_fit(halle, fp.owner_age_min)
+    mean = exit_age_fit(stock, survival, sd, fp.other_exit_rate_per_year, fp.exit_age_floor)
     assert (mean, sd) == pytest.approx((fp.retirement_age_mean, fp.retirement_age_sd), abs=0.05)
 
 
 def test_base_owner_ages_meet_each_chambers_anchors():
+    from sim.config import FirmParams
     from sim.datasets import load_owner_age_anchors
-    from sim.owner_ages import OWNER_AGE_MIN, base_age_fit, base_ages
+    from sim.owner_ages import OwnerAgeBounds, base_age_fit, base_ages
 
+    bounds = OwnerAgeBounds.from_params(FirmParams())
     for chamber, rows in load_owner_age_anchors().groupby("chamber"):
         value = rows.set_index("measure")["value"]
-        params = base_age_fit(rows)
-        ages = base_ages(params, (np.arange(100_000) + 0.5) / 100_000)
-        assert ages.min() >= OWNER_AGE_MIN
+        params = base_age_fit(rows, bounds.youngest)
+        ages = base_ages(params, (np.arange(100_000) + 0.5) / 100_000, bounds)
+        assert ages.min() >= bounds.youngest and ages.max() <= bounds.oldest
         assert (ages >= 60).mean() == pytest.approx(value["share_60plus"], abs=1e-3), chamber
         assert (ages >= 65).mean() == pytest.approx(value["share_65plus"], abs=1e-3), chamber
         assert ages.mean() == pytest.approx(value["mean_age"], abs=0.05), chamber
@@ -324,8 +327,10 @@ def test_owners_in_office_exit_after_their_current_age():
     from sim.config import FirmParams
 
     fp = FirmParams()
-    exit_age = exit_age_above(age, rng.random(10_000), fp.retirement_age_mean, fp.retirement_age_sd)
-    assert (exit_age >= np.maximum(age, 55.0) - 1e-9).all()
+    exit_age = exit_age_above(
+        age, rng.random(10_000), fp.retirement_age_mean, fp.retirement_age_sd, fp.exit_age_floor
+    )
+    assert (exit_age >= np.maximum(age, fp.exit_age_floor) - 1e-9).all()
 
 
 def test_closed_firms_pay_no_wages():
@@ -340,3 +345,36 @@ def test_closed_firms_pay_no_wages():
     booked = firms.book(np.zeros(len(t)), np.zeros(len(t)), (1.0, 1.0, 1.0))
     assert (booked["wages"][staffed] == 0).all()
     assert booked["wages"][t.alive].sum() > 0
+
+
+def test_the_owner_age_bounds_are_parameters_that_act():
+    """model.firm.owner_age_min/max bound the base-year owners' ages (each chamber's fit is
+    made above the minimum) and model.firm.exit_age_floor the exit ages of base-year owners,
+    successors and founders alike."""
+    from tests.conftest import small_config
+
+    default = RegionModel(small_config("end=2025Q1")).firms.table
+    model = RegionModel(
+        small_config(
+            "end=2025Q1",
+            "model.firm.owner_age_min=30",
+            "model.firm.owner_age_max=70",
+            "model.firm.exit_age_floor=64",
+        )
+    )
+    t = model.firms.table
+    assert default.owner_age.min() < 30.0 and default.owner_age.max() > 70.0
+    assert t.owner_age.min() >= 30.0 and t.owner_age.max() <= 70.0
+    assert default.retirement_age.min() < 64.0
+    assert t.retirement_age.min() >= 64.0 - 1e-9
+
+
+def test_the_exit_age_floor_bounds_every_exit_age_drawn():
+    from sim.owner_ages import exit_age_above
+
+    rng = np.random.default_rng(4)
+    age = rng.uniform(25, 50, 10_000)
+    for floor in (50.0, 60.0):
+        exit_age = exit_age_above(age, rng.random(10_000), 60.0, 5.0, floor)
+        assert exit_age.min() >= floor - 1e-9
+        assert exit_age.min() < floor + 0.5  # the truncation binds: the mass below piles up

@@ -9,14 +9,12 @@ from scipy.stats import norm
 
 from sim.config_model import FirmParams
 from sim.datasets import load_craft_people, load_owner_age_anchors
+from sim.firm_ages import base_firm_ages, young_firm_hazard, young_firm_share
 from sim.owner_ages import (
     OwnerFlows,
     anchors_nearest,
-    base_firm_ages,
     carry_shares,
     sd_from_share_between,
-    young_firm_hazard,
-    young_firm_share,
 )
 
 

@@ -27,7 +27,7 @@ BEHAVIOUR = sorted(
             ROOT / "sim" / f"{name}.py"
             for name in (
                 "demand costs market model workforce labour population cohorts owner_ages "
-                "region metrics demography_inputs entrant_pools"
+                "region metrics demography_inputs entrant_pools firm_ages"
             ).split()
         ),
     ]
@@ -84,12 +84,7 @@ KNOWN_CONSTANTS = {
     ("sim/population.py", "AGE_GROUPS"): "reporting bands of the outputs",
     ("sim/demography_inputs.py", "HEAD_AGE_EDGES"): "pending: head-age bands of the data",
     ("sim/region.py", "EARTH_RADIUS_KM"): "a physical constant",
-    ("sim/owner_ages.py", "EXIT_AGE_FLOOR"): "pending: the exit-age floor of 55",
-    ("sim/owner_ages.py", "OWNER_AGE_MIN"): "pending: owner ages 22-85",
-    ("sim/owner_ages.py", "OWNER_AGE_MAX"): "pending: owner ages 22-85",
     ("sim/owner_ages.py", "SURVIVAL_YEARS"): "the dates of two observations (end 2022, May 2025)",
-    ("sim/owner_ages.py", "_AGES"): "an integration grid",
-    ("sim/owner_ages.py", "_MEAN_GRID"): "a search grid",
     (
         "sim/workforce.py",
         "COMPLETER_AGE",

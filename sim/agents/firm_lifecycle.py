@@ -16,15 +16,14 @@ from scipy.stats import norm
 
 from sim.agents.firms import CraftFirms
 from sim.datasets import load_owner_age_anchors
+from sim.firm_ages import base_firm_ages, young_firm_hazard, young_firm_share
 from sim.owner_ages import (
+    OwnerAgeBounds,
     anchors_nearest,
     base_age_density,
     base_age_fit,
     base_ages,
-    base_firm_ages,
     exit_age_above,
-    young_firm_hazard,
-    young_firm_share,
 )
 from sim.randomness import RandomStreams
 from sim.vocabulary import (
@@ -146,7 +145,10 @@ class FirmLifecycle:
         # the chambers' owner shares of the year nearest the start (sim.owner_ages); kept for
         # the calibration report
         self.owner_anchors = anchors_nearest(load_owner_age_anchors(), self.start_quarter // 4)
-        owner_age_fits = {c: base_age_fit(a) for c, a in self.owner_anchors.groupby("chamber")}
+        bounds = OwnerAgeBounds.from_params(fp)
+        owner_age_fits = {
+            c: base_age_fit(a, bounds.youngest) for c, a in self.owner_anchors.groupby("chamber")
+        }
         for di, row in d.iterrows():
             n_by_group = largest_remainder(int(row["craft_firms"]), share)
             group = np.repeat(np.arange(len(TRADE_GROUPS)), n_by_group)
@@ -162,13 +164,14 @@ class FirmLifecycle:
                 fp.firm_size_cap,
             ).astype(int)
             # owner ages from the chamber's skew-normal (60+, 65+ and mean, sim.owner_ages)
-            age = base_ages(owner_age_fits[row["chamber"]], stratified_uniform(rng, len(group)))
+            fit = owner_age_fits[row["chamber"]]
+            age = base_ages(fit, stratified_uniform(rng, len(group)), bounds)
             cols["district"].append(np.full(len(group), di))
             cols["group"].append(group)
             cols["place"].append(place)
             cols["staff"].append(staff)
             cols["owner_age"].append(age)
-            cols["owner_density"].append(base_age_density(owner_age_fits[row["chamber"]], age))
+            cols["owner_density"].append(base_age_density(fit, age, bounds.youngest))
             appr = np.zeros(len(group), dtype=int)
             if len(group):
                 appr = rng.multinomial(int(row["apprentices"]), staff / staff.sum())
@@ -179,7 +182,11 @@ class FirmLifecycle:
         # an owner in office has not retired yet: the exit age is drawn from the exit-age
         # distribution above the owner's age (inverse CDF of the truncated normal)
         retire = exit_age_above(
-            c["owner_age"], rng.random(n), fp.retirement_age_mean, fp.retirement_age_sd
+            c["owner_age"],
+            rng.random(n),
+            fp.retirement_age_mean,
+            fp.retirement_age_sd,
+            fp.exit_age_floor,
         )
         innovation = rng.beta(fp.innovation_beta_a, fp.innovation_beta_b, n)
         sigma = fp.productivity_dispersion
@@ -211,7 +218,7 @@ class FirmLifecycle:
         ).astype(float)
 
     def _base_firm_ages(self, owner_age: np.ndarray, owner_density: np.ndarray) -> np.ndarray:
-        """Quarters since founding of the base-year firms (sim.owner_ages.base_firm_ages): the
+        """Quarters since founding of the base-year firms (sim.firm_ages.base_firm_ages): the
         share younger than ``young_firm_years`` that the entry rate and the start-ups' survival
         imply, given to owners of a founder's age; own stream, so the other base-year draws
         stay as they were."""
@@ -266,7 +273,11 @@ class FirmLifecycle:
             *fp.successor_ages,
         )
         successor_retires = exit_age_above(
-            successor_age, u[2, retiring], fp.retirement_age_mean, fp.retirement_age_sd
+            successor_age,
+            u[2, retiring],
+            fp.retirement_age_mean,
+            fp.retirement_age_sd,
+            fp.exit_age_floor,
         )
         closed = []
         for i, row in enumerate(retiring):
@@ -379,7 +390,9 @@ class FirmLifecycle:
         r2 = self.streams.for_quarter("startup_traits", q)
         staff = 1 + r2.binomial(1, fp.startup_employee_probability, n)
         age = np.clip(r2.normal(fp.founder_age_mean, fp.founder_age_sd, n), *fp.founder_ages)
-        retire = exit_age_above(age, r2.random(n), fp.retirement_age_mean, fp.retirement_age_sd)
+        retire = exit_age_above(
+            age, r2.random(n), fp.retirement_age_mean, fp.retirement_age_sd, fp.exit_age_floor
+        )
         innovation = r2.beta(fp.innovation_beta_a, fp.innovation_beta_b, n)
         base = self.firms.group_productivity(self.place_district[place], group)
         return self.firms.found(
