@@ -73,8 +73,9 @@ class FirmParams:
     # aged 18-64 [S]; craft founders need a master's or journeyman's qualification first)
     founder_age_min: float = 20.0
     founder_age_max: float = 60.0
-    # start-ups and outside buyers per person of founders' / successors' ages are constant:
-    # both follow that cohort relative to the base year to this power (sim.entrant_pools) [E]
+    # start-ups and outside buyers per person of each single year of age are constant at the
+    # base year's: their number and ages follow the persons of each age relative to the base
+    # year, to this power (sim.entrant_pools) [E]
     entrant_cohort_elasticity: float = 1.0
     # outcome shares for a retiring owner (CRAFTS.md s4, [E]); remainder = closure
     succession_family: float = 0.50

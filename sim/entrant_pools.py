@@ -1,17 +1,22 @@
-"""Would-be owners per district: the persons of founders' and successors' ages.
+"""Would-be owners per district: the persons of founders' and outside successors' ages.
 
 A founder or an outside buyer of a firm comes from the district's people of founding age. The
-number of start-ups per person of those ages is taken as constant (the KfW-Gruendungsmonitor
-reports founding as a rate per person of working age), so start-ups and outside successions
-follow the size of those cohorts relative to the base year. In the region that cohort shrinks
-by about 11 % to 2035: the children of the early-1990s birth collapse reach their thirties.
-A family successor (the owner's own child) and an employee successor (the firm's own staff)
-do not depend on the district's cohort and are not scaled.
+entry rate per person of each single year of age is constant at the base year's (the
+KfW-Gruendungsmonitor reports founding as a rate per person, by age group): the base year's
+entrants are spread over ages as the entrants' age profile ``w`` (normal, truncated to the
+configured bounds), so the rate at age ``a`` is proportional to ``w_a / persons0_a``. An
+entrant now is therefore aged ``a`` in proportion to ``w_a x persons_a / persons0_a``, and the
+entrants' number relative to the base year is the sum of those weights. In the baseline the
+region's founders fall by about 7 % to 2035 and 10 % to 2045, and outside the two cities they
+get younger (36 -> 34-35 by 2045): the thin cohorts born after 1990 pass beyond founding age
+and fuller ones follow.
 
-``pool``: persons weighted by the entrants' age distribution (normal, truncated to the owner
-ages of ``sim.owner_ages``), one weight per single year of age. ``EntrantPools`` holds the
-base-year pools and gives each quarter's ratio to them, raised to ``elasticity`` (1: start-ups
-proportional to the cohort; 0: the cohort does not act).
+A family successor (the owner's own child) and an employee successor (the firm's own staff)
+do not come from the district's cohort: their number and ages are not scaled.
+
+``entrant_cohort_elasticity`` is the exponent on each age's ratio ``persons_a / persons0_a``
+(1: entry proportional to the persons of each age; 0: the cohort does not act, neither on the
+number nor on the ages).
 """
 
 from __future__ import annotations
@@ -36,40 +41,70 @@ def age_weights(n_ages: int, mean: float, sd: float, ages: tuple[float, float]) 
     return weights / weights.sum()
 
 
-def pool(persons: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """``(D,)``: persons ``(D, A)`` weighted by the entrants' age shares ``(A,)``."""
-    return persons @ weights
+def relative_weights(
+    persons: np.ndarray, base: np.ndarray, profile: np.ndarray, elasticity: float
+) -> np.ndarray:
+    """``(D, A)``: entrants by district and single year of age relative to the base year's
+    total: ``profile_a x (persons_a / base_a) ** elasticity`` (an age without base-year
+    persons keeps its profile weight). Rows sum to the entrants' number relative to the base
+    year."""
+    ratio = np.divide(persons, base, out=np.ones_like(persons, dtype=float), where=base > 0)
+    return profile[None, :] * ratio**elasticity
+
+
+def ages_from_weights(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """``(R,)`` ages for the uniforms ``u`` ``(R,)``, each from its row of ``weights``
+    ``(R, A)`` (by single year of age, even within the year): the inverse of the piecewise
+    linear CDF, so one uniform gives the year and the place in it."""
+    cdf = np.cumsum(weights, axis=1)
+    total = cdf[:, -1]
+    target = u * total
+    # the years whose CDF is passed (a year without weight is skipped), at most the oldest
+    # year with weight
+    oldest = weights.shape[1] - 1 - np.argmax(weights[:, ::-1] > 0, axis=1)
+    year = np.minimum((cdf <= target[:, None]).sum(axis=1), oldest)
+    rows = np.arange(len(u))
+    below = np.where(year > 0, cdf[rows, np.maximum(year - 1, 0)], 0.0)
+    in_year = weights[rows, year]
+    within = np.divide(target - below, in_year, out=np.full(len(u), 0.5), where=in_year > 0)
+    return year + np.clip(within, 0.0, 1.0)
 
 
 class EntrantPools:
-    """Founders' and outside successors' cohorts relative to the base year, per district.
+    """Founders and outside successors per district, in number and age, from the persons of
+    each single year of age relative to the base year.
 
     Args:
         persons: a callable giving the current ``(D, A)`` persons (the population's table).
-        fp: the firm parameters: founders' and successors' age (mean, sd) and
-            ``entrant_cohort_elasticity``, the exponent on the ratio to the base year.
+        fp: the firm parameters: founders' and successors' age profiles (mean, sd, bounds)
+            and ``entrant_cohort_elasticity``.
     """
 
     def __init__(self, persons: Callable[[], np.ndarray], fp: FirmParams) -> None:
         self._persons = persons
-        n_ages = persons().shape[1]
-        founder_age = (fp.founder_age_mean, fp.founder_age_sd)
-        successor_age = (fp.successor_age_mean, fp.successor_age_sd)
-        self._founder_w = age_weights(n_ages, *founder_age, fp.founder_ages)
-        self._successor_w = age_weights(n_ages, *successor_age, fp.successor_ages)
+        self._base = persons().astype(float).copy()
+        n_ages = self._base.shape[1]
+        self._founder_w = age_weights(
+            n_ages, fp.founder_age_mean, fp.founder_age_sd, fp.founder_ages
+        )
+        self._successor_w = age_weights(
+            n_ages, fp.successor_age_mean, fp.successor_age_sd, fp.successor_ages
+        )
         self.elasticity = fp.entrant_cohort_elasticity
-        self._base_founders = pool(persons(), self._founder_w)
-        self._base_successors = pool(persons(), self._successor_w)
 
-    def _ratio(self, weights: np.ndarray, base: np.ndarray) -> np.ndarray:
-        now = pool(self._persons(), weights)
-        ratio = np.divide(now, base, out=np.ones_like(base), where=base > 0)
-        return ratio**self.elasticity
+    def founder_weights(self) -> np.ndarray:
+        """``(D, A)`` founders by age now relative to the base year's total; rows sum to the
+        founders' number relative to the base year."""
+        return relative_weights(self._persons(), self._base, self._founder_w, self.elasticity)
+
+    def outside_successor_weights(self) -> np.ndarray:
+        """``(D, A)`` outside successors by age now, likewise."""
+        return relative_weights(self._persons(), self._base, self._successor_w, self.elasticity)
 
     def founders(self) -> np.ndarray:
-        """``(D,)`` founders' cohort now / in the base year, to the elasticity."""
-        return self._ratio(self._founder_w, self._base_founders)
+        """``(D,)`` founders now / in the base year."""
+        return self.founder_weights().sum(axis=1)
 
     def outside_successors(self) -> np.ndarray:
-        """``(D,)`` successors' cohort now / in the base year, to the elasticity."""
-        return self._ratio(self._successor_w, self._base_successors)
+        """``(D,)`` outside successors now / in the base year."""
+        return self.outside_successor_weights().sum(axis=1)

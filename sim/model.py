@@ -351,7 +351,7 @@ class RegionModel(mesa.Model):
             q,
             self.recently_advised(q),
             self.interventions.support_succession,
-            self.entrant_pools.outside_successors(),
+            self.entrant_pools.outside_successor_weights(),
         )
         gone = np.concatenate([s.events.get(name, []) for name in CLOSURE_EVENTS]).astype(int)
         self.cooperation.leave(gone)
@@ -369,7 +369,7 @@ class RegionModel(mesa.Model):
             s.demand.total / price,
             s.cleared["unmet"] / price,
             s.labour["pool_left"],
-            self.entrant_pools.founders(),
+            self.entrant_pools.founder_weights(),
         )
         self.cooperation.join(s.events[STARTUPS], self.streams.for_quarter("network_join", q))
         s.labour_flows["staff_of_startups"] = self.firms.employees_by_district(

@@ -36,6 +36,8 @@ CLOSURE_REASONS = ("no_successor", "losses", "other")
 SUCCESSION_EVENTS = tuple(f"successions_{r}" for r in SUCCESSION_ROUTES)
 # the route whose successor was one of the staff (the firm loses a person at the handover)
 SUCCESSION_FROM_STAFF = SUCCESSION_EVENTS[SUCCESSION_ROUTES.index("employee")]
+# the route whose successor came from outside the firm and family (the district's buyers)
+SUCCESSION_EXTERNAL = SUCCESSION_EVENTS[SUCCESSION_ROUTES.index("external")]
 CLOSURE_EVENTS = tuple(f"closures_{r}" for r in CLOSURE_REASONS)
 STARTUPS = "startups"
 EVENT_COLUMNS = (*CLOSURE_EVENTS, *SUCCESSION_EVENTS, STARTUPS)

@@ -1,5 +1,6 @@
-"""Founders and outside successors follow the cohort of their ages (``sim.entrant_pools``):
-the pure weights and ratios without a model, then the two hooks in ``FirmLifecycle``."""
+"""Founders and outside successors follow the persons of their ages (``sim.entrant_pools``):
+the pure weights, ratios and age draws without a model, then the two hooks in
+``FirmLifecycle``."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import numpy as np
 import pytest
 
 from sim.config_model import FirmParams
-from sim.entrant_pools import EntrantPools, age_weights, pool
+from sim.entrant_pools import EntrantPools, age_weights, ages_from_weights, relative_weights
 from sim.model import RegionModel
-from sim.vocabulary import SUCCESSION_EVENTS
+from sim.vocabulary import SUCCESSION_EVENTS, SUCCESSION_EXTERNAL
 from tests.conftest import small_config
 
 N_AGES = 101
@@ -58,10 +59,40 @@ def test_the_elasticity_is_the_exponent_on_the_ratio(elasticity, expected):
     assert pools.founders() == pytest.approx([expected])
 
 
-def test_pool_is_the_weighted_sum_per_district():
-    persons = np.arange(2 * N_AGES, dtype=float).reshape(2, N_AGES)
-    w = age_weights(N_AGES, 40.0, 5.0, FirmParams().founder_ages)
-    assert pool(persons, w) == pytest.approx([(persons[0] * w).sum(), (persons[1] * w).sum()])
+def test_entrants_keep_the_age_rates_of_the_base_year():
+    """At the base year the entrants' ages are the profile; a cohort that doubles doubles its
+    entrants (constant rate per person of that age), so the entrants' ages follow the persons.
+    An age without base-year persons keeps its profile weight."""
+    base = np.full((2, N_AGES), 500.0)
+    base[1, 45] = 0.0
+    w = age_weights(N_AGES, 36.0, 7.0, FirmParams().founder_ages)
+    assert relative_weights(base, base, w, 1.0) == pytest.approx(np.vstack([w, w]))
+    now = base.copy()
+    now[:, 25:30] *= 2.0  # more people in their late twenties
+    now[1, 45] = 80.0
+    rel = relative_weights(now, base, w, 1.0)
+    assert rel[0, 25:30] == pytest.approx(2.0 * w[25:30])
+    assert rel[0].sum() == pytest.approx(1.0 + w[25:30].sum())
+    assert rel[1, 45] == pytest.approx(w[45])
+    ages = np.arange(N_AGES) + 0.5
+    assert (rel[0] * ages).sum() / rel[0].sum() < (w * ages).sum() - 0.3  # younger entrants
+    assert relative_weights(now, base, w, 0.0) == pytest.approx(np.vstack([w, w]))
+
+
+def test_ages_from_weights_invert_each_rows_distribution():
+    weights = np.zeros((2, N_AGES))
+    weights[0, 30:40] = 1.0  # even over 30..40
+    weights[1, 50] = 3.0  # all aged 50..51
+    u = np.array([0.0, 0.25, 0.5, 0.999999])
+    rows = np.repeat([0, 1], len(u))
+    ages = ages_from_weights(weights[rows], np.tile(u, 2))
+    assert ages[:4] == pytest.approx([30.0, 32.5, 35.0, 40.0], abs=1e-4)
+    assert ages[4:] == pytest.approx([50.0, 50.25, 50.5, 51.0], abs=1e-4)
+    # a draw reproduces a profile's mean
+    w = age_weights(N_AGES, 36.0, 7.0, FirmParams().founder_ages)
+    uniforms = (np.arange(20_000) + 0.5) / 20_000
+    drawn = ages_from_weights(np.tile(w, (len(uniforms), 1)), uniforms)
+    assert drawn.mean() == pytest.approx((w * (np.arange(N_AGES) + 0.5)).sum(), abs=0.01)
 
 
 @pytest.fixture(scope="module")
@@ -72,18 +103,28 @@ def stepped():
     return model
 
 
-def _startups(model, founders: float) -> int:
+def _startups(model, founders: np.ndarray) -> np.ndarray:
     n_places, n_groups = len(model.region.places), 7
     demand = np.full((n_places, n_groups), 1e6)
     unmet = np.zeros((n_places, n_groups))
     pool_left = np.full(len(model.region.districts), 1e6)
-    founders_d = np.full(len(model.region.districts), founders)
-    return len(model.lifecycle.startups(model.quarter, demand, unmet, pool_left, founders_d))
+    return model.lifecycle.startups(model.quarter, demand, unmet, pool_left, founders)
 
 
 def test_no_founders_of_founding_age_means_no_start_ups(stepped):
-    assert _startups(stepped, 0.0) == 0
-    assert _startups(stepped, 1.0) > 0
+    weights = stepped.entrant_pools.founder_weights()
+    assert len(_startups(stepped, 0.0 * weights)) == 0
+    assert len(_startups(stepped, weights)) > 0
+
+
+def test_start_ups_owners_take_the_ages_of_the_founders_weights(stepped):
+    """Founders are aged as their district's row of the weights: all aged 50 here."""
+    weights = np.zeros_like(stepped.entrant_pools.founder_weights())
+    weights[:, 50] = 1.0
+    rows = _startups(stepped, weights)
+    assert len(rows) > 0
+    ages = stepped.firms.table.owner_age[rows]
+    assert ages.min() >= 50.0 and ages.max() <= 51.0
 
 
 def test_no_outside_successors_means_no_external_handovers():
@@ -91,13 +132,32 @@ def test_no_outside_successors_means_no_external_handovers():
     t = model.firms.table
     n_d = len(model.region.districts)
     args = (model.start_quarter, np.zeros(len(t), dtype=bool), lambda row, odds: odds)
-    events = model.lifecycle.succession_and_exits(*args, np.zeros(n_d))
-    external = SUCCESSION_EVENTS[-1]
+    events = model.lifecycle.succession_and_exits(*args, np.zeros((n_d, N_AGES)))
+    external = SUCCESSION_EXTERNAL
     assert len(events.get(external, [])) == 0
     assert sum(len(events.get(e, [])) for e in SUCCESSION_EVENTS) > 0  # family, employees
     model2 = RegionModel(small_config("model.firm.retirement_age_mean=56"))
-    events2 = model2.lifecycle.succession_and_exits(*args, np.ones(n_d))
+    weights = model2.entrant_pools.outside_successor_weights()
+    events2 = model2.lifecycle.succession_and_exits(*args, weights)
     assert len(events2.get(external, [])) > 0
+
+
+def test_outside_buyers_take_the_ages_of_their_weights_and_the_others_the_profile():
+    """External successors are aged as the weights (all 45 here); family and staff successors
+    as the successors' profile (mean 38.3)."""
+    model = RegionModel(small_config("model.firm.retirement_age_mean=56"))
+    t = model.firms.table
+    n_d = len(model.region.districts)
+    weights = np.zeros((n_d, N_AGES))
+    weights[:, 45] = 1.0
+    args = (model.start_quarter, np.zeros(len(t), dtype=bool), lambda row, odds: odds)
+    events = model.lifecycle.succession_and_exits(*args, weights)
+    external = np.asarray(events[SUCCESSION_EXTERNAL], dtype=int)
+    inside = np.concatenate([events.get(e, []) for e in SUCCESSION_EVENTS[:2]]).astype(int)
+    assert len(external) > 5 and len(inside) > 20
+    assert t.owner_age[external].min() >= 45.0 and t.owner_age[external].max() <= 46.0
+    assert abs(t.owner_age[inside].mean() - FirmParams().successor_age_mean) < 3.0
+    assert t.owner_age[inside].std() > 3.0
 
 
 def test_start_ups_owners_are_drawn_inside_the_founders_bounds():

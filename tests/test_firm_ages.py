@@ -43,7 +43,7 @@ def test_other_closures_fall_with_the_firms_age():
         q,
         np.zeros(len(t), dtype=bool),
         lambda row, odds: odds,
-        np.ones(len(model.region.districts)),
+        model.entrant_pools.outside_successor_weights(),
     )
     closed = np.zeros(len(t), dtype=bool)
     closed[events["closures_other"]] = True

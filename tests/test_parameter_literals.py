@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.agents import firm_lifecycle
+from sim.agents import base_firms
 from sim.config_model import FirmParams
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,8 +76,8 @@ KNOWN_CONSTANTS = {
     ("sim/agents/household.py", "COAL_DEPENDENT"): "employment codes (a vocabulary)",
     ("sim/agents/household.py", "RETIRED"): "employment codes (a vocabulary)",
     ("sim/agents/household.py", "MIN_HEAD_AGE"): "pending: youngest household head",
-    ("sim/agents/firm_lifecycle.py", "FIRM_SIZE_SIGMA"): "the config default, for checks",
-    ("sim/agents/firm_lifecycle.py", "FIRM_SIZE_CAP"): "the config default, for checks",
+    ("sim/agents/base_firms.py", "FIRM_SIZE_SIGMA"): "the config default, for checks",
+    ("sim/agents/base_firms.py", "FIRM_SIZE_CAP"): "the config default, for checks",
     ("sim/cohorts.py", "N_AGES"): "ages 0-100: the age table's size",
     ("sim/cohorts.py", "FEMALE_SHARE_AT_BIRTH"): "105 boys per 100 girls: a biological regularity "
     "(1.05-1.06 in every German year); the range moves births' sex mix by under 0.5 %",
@@ -195,8 +195,8 @@ def test_module_constants_of_the_behaviour_code_are_known():
 
 
 def test_firm_size_names_repeat_the_config_defaults():
-    assert firm_lifecycle.FIRM_SIZE_SIGMA == FirmParams.firm_size_sigma
-    assert firm_lifecycle.FIRM_SIZE_CAP == FirmParams.firm_size_cap
+    assert base_firms.FIRM_SIZE_SIGMA == FirmParams.firm_size_sigma
+    assert base_firms.FIRM_SIZE_CAP == FirmParams.firm_size_cap
 
 
 # each former literal, set away from its default (a value that surely binds in a short run)

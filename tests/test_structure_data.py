@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import sim.datasets as ds
-from sim.agents.firm_lifecycle import FIRM_SIZE_CAP, lognormal_sizes, stratified_uniform
+from sim.agents.base_firms import FIRM_SIZE_CAP, lognormal_sizes, stratified_uniform
 from sim.datasets import (
     DataError,
     load_districts,

@@ -11,11 +11,12 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
 from scipy.stats import norm
 
+from sim.agents.base_firms import largest_remainder, lognormal_sizes, stratified_uniform
 from sim.agents.firms import CraftFirms
 from sim.datasets import load_owner_age_anchors
+from sim.entrant_pools import ages_from_weights
 from sim.firm_ages import base_firm_ages, young_firm_hazard, young_firm_share
 from sim.owner_ages import (
     OwnerAgeBounds,
@@ -30,6 +31,7 @@ from sim.vocabulary import (
     CLOSURE_EVENTS,
     STARTUPS,
     SUCCESSION_EVENTS,
+    SUCCESSION_EXTERNAL,
     SUCCESSION_FROM_STAFF,
     SUCCESSION_ROUTES,
     TRADE_GROUPS,
@@ -37,59 +39,6 @@ from sim.vocabulary import (
 
 # a lever's say in one retiring owner's case: (row, route probabilities) -> probabilities
 SuccessionSupport = Callable[[int, dict[str, float]], dict[str, float]]
-
-
-def stratified_uniform(rng: np.random.Generator, n: int) -> np.ndarray:
-    """n uniforms with exactly one in each interval [k/n, (k+1)/n), in random order.
-
-    Drawing base-year traits through their inverse distribution with these keeps the sample's
-    shares at the target (no sampling noise in calibrated stocks) while every firm still gets
-    a random value.
-    """
-    return (rng.permutation(n) + rng.random(n)) / max(n, 1)
-
-
-# base-year firm sizes: persons (staff incl. the owner) = 1 + floor(exp(mu + sigma z)), a
-# discretised lognormal whose mean per trade group is the district's persons per firm. The shape
-# (model.firm.firm_size_sigma) is fitted [F] so that the firms comparable to the
-# Handwerkszaehlung (the largest HWZ/register share of each state's firms, sim.structure_checks)
-# hold 46 % of their persons in firms of 20+ persons, as in Thueringen 2016 (TLS [S]); a
-# geometric size (shape of the earlier model) gave 17 %. Sizes are capped at
-# model.firm.firm_size_cap persons. The two names below only repeat the config's defaults for
-# checks and tests that size firms without a config (tests/test_parameter_literals.py keeps
-# them equal); the model reads the config.
-FIRM_SIZE_SIGMA = 1.5
-FIRM_SIZE_CAP = 250
-
-
-def lognormal_sizes(
-    mean: np.ndarray, group: np.ndarray, u: np.ndarray, sigma: float, cap: int = FIRM_SIZE_CAP
-) -> np.ndarray:
-    """Persons per firm >= 1 (at most ``cap``) from uniforms ``u``, with the mean ``mean`` (per
-    firm, constant within a group) met per group: the location of the lognormal is solved on
-    the drawn sample, so a district's persons are reproduced up to rounding."""
-    z = norm.ppf(np.clip(u, 1e-12, 1 - 1e-12))
-    sizes = np.ones(len(u), dtype=np.int64)
-    for g in np.unique(group):
-        idx = np.flatnonzero(group == g)
-        target = float(mean[idx[0]])
-        if target <= 1.0:
-            continue
-
-        def draw(mu: float, zz=z[idx]) -> np.ndarray:
-            return np.minimum(1 + np.floor(np.exp(mu + sigma * zz)), cap)
-
-        mu = brentq(lambda m, d=draw, t=target: d(m).mean() - t, -30.0, 30.0, xtol=1e-6)
-        sizes[idx] = draw(mu).astype(np.int64)
-    return sizes
-
-
-def largest_remainder(total: int, shares: np.ndarray) -> np.ndarray:
-    """Integers that sum to ``total`` and follow ``shares`` as closely as possible."""
-    raw = total * shares / shares.sum()
-    out = np.floor(raw).astype(int)
-    out[np.argsort(raw - out)[::-1][: total - out.sum()]] += 1
-    return out
 
 
 class FirmLifecycle:
@@ -253,9 +202,11 @@ class FirmLifecycle:
         """Retiring owners hand over or close; firms with sustained losses or other reasons exit.
 
         ``advised``: firms with a live tie to an institution; ``support``: the levers' say in
-        each case (capped programmes count their cases); ``outside_successors``: per district,
-        the cohort of successors' ages relative to the base year (``sim.entrant_pools``), which
-        scales the chance of an external buyer. Returns event name -> firm rows.
+        each case (capped programmes count their cases); ``outside_successors``: ``(D, A)`` per
+        district and single year of age, outside successors relative to the base year
+        (``sim.entrant_pools``): a row's sum scales the chance of an external buyer, its shape
+        is the buyer's age. Family and employee successors are aged as the successors' profile.
+        Returns event name -> firm rows.
         """
         fp = self.params
         firms = self.firms
@@ -267,11 +218,12 @@ class FirmLifecycle:
         # handle cases in random order: a capped programme (succession support) must not
         # favour the districts whose firms happen to have low row numbers
         retiring = retiring[np.argsort(u[3, retiring])]
-        # successor traits for every retiring owner, drawn at once (inverse normal CDF)
-        successor_age = np.clip(
-            fp.successor_age_mean + fp.successor_age_sd * norm.ppf(u[1, retiring]),
-            *fp.successor_ages,
-        )
+        # successor traits for every retiring owner, drawn at once (inverse CDFs of the same
+        # uniforms): the successors' profile (family, staff) or the district's outside buyers
+        buyers = outside_successors.sum(axis=1)
+        inside_age = fp.successor_age_mean + fp.successor_age_sd * norm.ppf(u[1, retiring])
+        outside_age = ages_from_weights(outside_successors[t.district[retiring]], u[1, retiring])
+        successor_age = np.clip(np.stack([inside_age, outside_age]), *fp.successor_ages)
         successor_retires = exit_age_above(
             successor_age,
             u[2, retiring],
@@ -283,7 +235,7 @@ class FirmLifecycle:
         for i, row in enumerate(retiring):
             firm = firms.agent(row)
             odds = firm.succession_odds(fp, self.succession_match_gain, advised[row])
-            odds["external"] *= outside_successors[t.district[row]]
+            odds["external"] *= buyers[t.district[row]]
             route = firm.handover(u[0, row], support(row, odds))
             if route is None:
                 closed.append(row)
@@ -291,10 +243,11 @@ class FirmLifecycle:
             else:
                 event = SUCCESSION_EVENTS[SUCCESSION_ROUTES.index(route)]
                 events[event].append(row)
+                outside = int(event == SUCCESSION_EXTERNAL)
                 firms.hand_over(
                     row,
-                    successor_age[i],
-                    successor_retires[i],
+                    successor_age[outside, i],
+                    successor_retires[outside, i],
                     from_staff=event == SUCCESSION_FROM_STAFF,
                 )
         closed = np.asarray(closed, dtype=int)
@@ -332,11 +285,13 @@ class FirmLifecycle:
         demand. Gap entry: where unmet demand exceeds ``startup_unmet_share`` of a start-up's
         quarterly output, a founder appears with ``startup_probability``, as long as the
         district's labour pool has workers left after this quarter's hiring (a founder is a
-        skilled worker too). Both scale with ``founders``: per district, the cohort of
-        founders' ages relative to the base year (``sim.entrant_pools``). Entrants that do not
-        win orders leave through the loss exit. Returns the new firms' rows (event ``startups``).
+        skilled worker too). Both scale with ``founders``: ``(D, A)`` per district and single
+        year of age, founders relative to the base year (``sim.entrant_pools``); a row's sum
+        scales the number, its shape is the founders' age. Entrants that do not win orders
+        leave through the loss exit. Returns the new firms' rows (event ``startups``).
         """
         fp = self.params
+        by_age, founders = founders, founders.sum(axis=1)
         rng = self.streams.for_quarter(STARTUPS, q)
         u = rng.random(unmet.shape)
         n_places, n_groups = unmet.shape
@@ -389,7 +344,9 @@ class FirmLifecycle:
         n = len(place)
         r2 = self.streams.for_quarter("startup_traits", q)
         staff = 1 + r2.binomial(1, fp.startup_employee_probability, n)
-        age = np.clip(r2.normal(fp.founder_age_mean, fp.founder_age_sd, n), *fp.founder_ages)
+        age = np.clip(
+            ages_from_weights(by_age[self.place_district[place]], r2.random(n)), *fp.founder_ages
+        )
         retire = exit_age_above(
             age, r2.random(n), fp.retirement_age_mean, fp.retirement_age_sd, fp.exit_age_floor
         )
