@@ -6,10 +6,8 @@ KfW-Gruendungsmonitor reports founding as a rate per person, by age group): the 
 entrants are spread over ages as the entrants' age profile ``w`` (normal, truncated to the
 configured bounds), so the rate at age ``a`` is proportional to ``w_a / persons0_a``. An
 entrant now is therefore aged ``a`` in proportion to ``w_a x persons_a / persons0_a``, and the
-entrants' number relative to the base year is the sum of those weights. In the baseline the
-region's founders fall by about 7 % to 2035 and 10 % to 2045, and outside the two cities they
-get younger (36 -> 34-35 by 2045): the thin cohorts born after 1990 pass beyond founding age
-and fuller ones follow.
+entrants' number relative to the base year is the sum of those weights (the baseline's
+figures are in the ODD, section 7.11).
 
 A family successor (the owner's own child) and an employee successor (the firm's own staff)
 do not come from the district's cohort: their number and ages are not scaled.
@@ -52,10 +50,13 @@ def relative_weights(
     return profile[None, :] * ratio**elasticity
 
 
-def ages_from_weights(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
+def ages_from_weights(
+    weights: np.ndarray, u: np.ndarray, bounds: tuple[float, float]
+) -> np.ndarray:
     """``(R,)`` ages for the uniforms ``u`` ``(R,)``, each from its row of ``weights``
-    ``(R, A)`` (by single year of age, even within the year): the inverse of the piecewise
-    linear CDF, so one uniform gives the year and the place in it."""
+    ``(R, A)`` (by single year of age, even within the year's part inside ``bounds``, the
+    lowest and highest age of ``age_weights``): the inverse of the piecewise linear CDF, so
+    one uniform gives the year and the place in it. A row without weight has no age (NaN)."""
     cdf = np.cumsum(weights, axis=1)
     total = cdf[:, -1]
     target = u * total
@@ -66,8 +67,14 @@ def ages_from_weights(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
     rows = np.arange(len(u))
     below = np.where(year > 0, cdf[rows, np.maximum(year - 1, 0)], 0.0)
     in_year = weights[rows, year]
-    within = np.divide(target - below, in_year, out=np.full(len(u), 0.5), where=in_year > 0)
-    return year + np.clip(within, 0.0, 1.0)
+    within = np.clip(
+        np.divide(target - below, in_year, out=np.full(len(u), 0.5), where=in_year > 0), 0, 1
+    )
+    # a year cut by a bound holds its weight only inside the bound (age_weights truncates there)
+    low, high = bounds
+    start = np.maximum(year, low)
+    end = np.maximum(np.minimum(year + 1.0, high), start)
+    return np.where(total > 0, start + within * (end - start), np.nan)
 
 
 class EntrantPools:
@@ -100,11 +107,3 @@ class EntrantPools:
     def outside_successor_weights(self) -> np.ndarray:
         """``(D, A)`` outside successors by age now, likewise."""
         return relative_weights(self._persons(), self._base, self._successor_w, self.elasticity)
-
-    def founders(self) -> np.ndarray:
-        """``(D,)`` founders now / in the base year."""
-        return self.founder_weights().sum(axis=1)
-
-    def outside_successors(self) -> np.ndarray:
-        """``(D,)`` outside successors now / in the base year."""
-        return self.outside_successor_weights().sum(axis=1)

@@ -26,11 +26,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq, least_squares
 from scipy.stats import norm, skewnorm
+
+if TYPE_CHECKING:
+    from sim.config_model import FirmParams
 
 SURVIVAL_YEARS = 2.4  # end 2022 -> May 2025, the two HWK Halle owner-age figures
 # the measures a chamber's base-year owner ages are fitted to (owner_age_anchors.csv)
@@ -49,7 +53,7 @@ class OwnerAgeBounds:
     exit_floor: float
 
     @classmethod
-    def from_params(cls, fp) -> OwnerAgeBounds:
+    def from_params(cls, fp: FirmParams) -> OwnerAgeBounds:
         return cls(fp.owner_age_min, fp.owner_age_max, fp.exit_age_floor)
 
 
@@ -166,7 +170,7 @@ def exit_age_fit(
     The mean age at handover (63.6, Nachfolgemonitor, a sample of larger firms) is not used:
     the region's chamber figures say its owners stay longer.
     """
-    grid = np.arange(floor, 100.0, 0.02)  # integration grid, years
+    grid = np.arange(min(floor, 60.0), 100.0, 0.02)  # integration grid, years
     ages = grid[grid >= 60.0]
     density = skewnorm.pdf(ages, *stock)
 
@@ -198,7 +202,7 @@ class OwnerFlows:
     bounds: OwnerAgeBounds
 
     @classmethod
-    def from_params(cls, fp) -> OwnerFlows:
+    def from_params(cls, fp: FirmParams) -> OwnerFlows:
         return cls(
             fp.retirement_age_mean,
             fp.retirement_age_sd,

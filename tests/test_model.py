@@ -349,8 +349,7 @@ def test_closed_firms_pay_no_wages():
 
 def test_the_owner_age_bounds_are_parameters_that_act():
     """model.firm.owner_age_min/max bound the base-year owners' ages (each chamber's fit is
-    made above the minimum) and model.firm.exit_age_floor the exit ages of base-year owners,
-    successors and founders alike."""
+    made above the minimum) and model.firm.exit_age_floor their exit ages."""
     from tests.conftest import small_config
 
     default = RegionModel(small_config("end=2025Q1")).firms.table
@@ -369,7 +368,24 @@ def test_the_owner_age_bounds_are_parameters_that_act():
     assert t.retirement_age.min() >= 64.0 - 1e-9
 
 
-def test_the_exit_age_floor_bounds_every_exit_age_drawn():
+def test_the_exit_age_floor_bounds_successors_and_founders_exit_ages():
+    """Owners retire early (mean 56) but none before the floor (64): after a few years of
+    handovers and start-ups every owner in office exits at 64 or later."""
+    from tests.conftest import small_config
+
+    model = RegionModel(
+        small_config(
+            "end=2027Q4", "model.firm.retirement_age_mean=56", "model.firm.exit_age_floor=64"
+        )
+    )
+    tables = model.run()
+    events = tables["groups"][["successions_family", "startups"]].sum()
+    assert (events > 20).all()
+    t = model.firms.table
+    assert t.retirement_age[t.alive].min() >= 64.0 - 1e-9
+
+
+def test_exit_age_above_keeps_to_its_floor():
     from sim.owner_ages import exit_age_above
 
     rng = np.random.default_rng(4)

@@ -197,13 +197,14 @@ class FirmLifecycle:
         q: int,
         advised: np.ndarray,
         support: SuccessionSupport,
-        outside_successors: np.ndarray,
+        outside_successor_weights: np.ndarray,
     ) -> dict[str, np.ndarray]:
         """Retiring owners hand over or close; firms with sustained losses or other reasons exit.
 
         ``advised``: firms with a live tie to an institution; ``support``: the levers' say in
-        each case (capped programmes count their cases); ``outside_successors``: ``(D, A)`` per
-        district and single year of age, outside successors relative to the base year
+        each case (capped programmes count their cases); ``outside_successor_weights``:
+        ``(D, A)`` per district and single year of age, outside successors relative to the base
+        year
         (``sim.entrant_pools``): a row's sum scales the chance of an external buyer, its shape
         is the buyer's age. Family and employee successors are aged as the successors' profile.
         Returns event name -> firm rows.
@@ -220,9 +221,11 @@ class FirmLifecycle:
         retiring = retiring[np.argsort(u[3, retiring])]
         # successor traits for every retiring owner, drawn at once (inverse CDFs of the same
         # uniforms): the successors' profile (family, staff) or the district's outside buyers
-        buyers = outside_successors.sum(axis=1)
+        buyers = outside_successor_weights.sum(axis=1)
         inside_age = fp.successor_age_mean + fp.successor_age_sd * norm.ppf(u[1, retiring])
-        outside_age = ages_from_weights(outside_successors[t.district[retiring]], u[1, retiring])
+        outside_age = ages_from_weights(
+            outside_successor_weights[t.district[retiring]], u[1, retiring], fp.successor_ages
+        )
         successor_age = np.clip(np.stack([inside_age, outside_age]), *fp.successor_ages)
         successor_retires = exit_age_above(
             successor_age,
@@ -277,7 +280,7 @@ class FirmLifecycle:
         demand: np.ndarray,
         unmet: np.ndarray,
         pool_left: np.ndarray,
-        founders: np.ndarray,
+        founder_weights: np.ndarray,
     ) -> np.ndarray:
         """Founders enter in proportion to each place's market, and more where demand is unmet.
 
@@ -285,13 +288,13 @@ class FirmLifecycle:
         demand. Gap entry: where unmet demand exceeds ``startup_unmet_share`` of a start-up's
         quarterly output, a founder appears with ``startup_probability``, as long as the
         district's labour pool has workers left after this quarter's hiring (a founder is a
-        skilled worker too). Both scale with ``founders``: ``(D, A)`` per district and single
+        skilled worker too). Both scale with ``founder_weights``: ``(D, A)`` per district and single
         year of age, founders relative to the base year (``sim.entrant_pools``); a row's sum
         scales the number, its shape is the founders' age. Entrants that do not win orders
         leave through the loss exit. Returns the new firms' rows (event ``startups``).
         """
         fp = self.params
-        by_age, founders = founders, founders.sum(axis=1)
+        founders = founder_weights.sum(axis=1)  # per district, relative to the base year
         rng = self.streams.for_quarter(STARTUPS, q)
         u = rng.random(unmet.shape)
         n_places, n_groups = unmet.shape
@@ -345,7 +348,10 @@ class FirmLifecycle:
         r2 = self.streams.for_quarter("startup_traits", q)
         staff = 1 + r2.binomial(1, fp.startup_employee_probability, n)
         age = np.clip(
-            ages_from_weights(by_age[self.place_district[place]], r2.random(n)), *fp.founder_ages
+            ages_from_weights(
+                founder_weights[self.place_district[place]], r2.random(n), fp.founder_ages
+            ),
+            *fp.founder_ages,
         )
         retire = exit_age_above(
             age, r2.random(n), fp.retirement_age_mean, fp.retirement_age_sd, fp.exit_age_floor
