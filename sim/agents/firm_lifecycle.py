@@ -204,10 +204,9 @@ class FirmLifecycle:
         ``advised``: firms with a live tie to an institution; ``support``: the levers' say in
         each case (capped programmes count their cases); ``outside_successor_weights``:
         ``(D, A)`` per district and single year of age, outside successors relative to the base
-        year
-        (``sim.entrant_pools``): a row's sum scales the chance of an external buyer, its shape
-        is the buyer's age. Family and employee successors are aged as the successors' profile.
-        Returns event name -> firm rows.
+        year (``sim.entrant_pools``): a row's sum scales the chance of an external buyer, its
+        shape is the buyer's age. Family and employee successors are aged as the successors'
+        profile. Returns event name -> firm rows.
         """
         fp = self.params
         firms = self.firms
