@@ -196,3 +196,15 @@ def test_every_district_outside_leipzig_ages_on_its_official_path():
     assert (after[0][outside] > before[0][outside] + 0.005).all()
     assert (after[1][outside] > before[1][outside]).all(), after[1] - before[1]
     assert (after[2] / before[2] < after[3] / before[3])[outside].all()
+
+
+def test_age_band_by_year_lookup_equals_the_binary_search():
+    """sim.agents.household.age_band looks whole-year edges up by the age's year: the same
+    bands as a binary search, at the edges too; fractional edges fall back to the search."""
+    from sim.agents.household import age_band
+
+    rng = np.random.default_rng(5)
+    age = np.concatenate([rng.uniform(0, 105, 50_000), [0.0, 19.999, 20.0, 30.0, 99.5]])
+    for edges in (np.array([0.0, 20, 30, 40, 50, 60, 70, 80]), np.array([18.0, 25.5, 64.25])):
+        searched = np.clip(np.searchsorted(edges, age, side="right") - 1, 0, len(edges) - 2)
+        assert (age_band(age, edges) == searched).all()

@@ -142,7 +142,7 @@ class Households:
         """
         t = self.table
         n_d, n_b = target.shape
-        band = np.clip(np.searchsorted(band_edges, t.head_age, side="right") - 1, 0, n_b - 1)
+        band = age_band(t.head_age, band_edges)
         cell = t.district.astype(np.int64) * n_b + band
         current = np.bincount(cell, t.weight, minlength=n_d * n_b)
         gap = target.ravel() - current
@@ -294,6 +294,18 @@ class Households:
             ),
             "coal_jobless_households": np.bincount(d, w * jobless, minlength=n),
         }
+
+
+def age_band(age: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Each age's band (``edges``: ``(B + 1,)``, the first band taking younger ages, the last
+    open-ended). Whole-year edges are looked up by the age's year, which is several times
+    faster than a binary search over a million rows; other edges are searched."""
+    n_b = len(edges) - 1
+    if np.all(edges == np.round(edges)) and len(age) and age.min() >= 0:
+        years = np.arange(int(max(age.max(), edges[-1])) + 1)
+        of_year = np.clip(np.searchsorted(edges, years, side="right") - 1, 0, n_b - 1)
+        return of_year[age.astype(np.intp)]
+    return np.clip(np.searchsorted(edges, age, side="right") - 1, 0, n_b - 1)
 
 
 def draw_ages(rng: np.random.Generator, weights: np.ndarray, district: np.ndarray) -> np.ndarray:
