@@ -89,7 +89,7 @@ class EntrantPools:
 
     def __init__(self, persons: Callable[[], np.ndarray], fp: FirmParams) -> None:
         self._persons = persons
-        self._base = persons().astype(float).copy()
+        self._base = persons().astype(float)  # a copy: the table changes in place
         n_ages = self._base.shape[1]
         self._founder_w = age_weights(
             n_ages, fp.founder_age_mean, fp.founder_age_sd, fp.founder_ages

@@ -205,6 +205,10 @@ def test_age_band_by_year_lookup_equals_the_binary_search():
 
     rng = np.random.default_rng(5)
     age = np.concatenate([rng.uniform(0, 105, 50_000), [0.0, 19.999, 20.0, 30.0, 99.5]])
-    for edges in (np.array([0.0, 20, 30, 40, 50, 60, 70, 80]), np.array([18.0, 25.5, 64.25])):
+    for edges in (
+        np.array([0.0, 20, 30, 40, 50, 60, 70, 80]),
+        np.array([18.0, 25.5, 64.25]),
+        np.array([15.0, 25, 65, np.inf]),  # an open-ended last edge: searched
+    ):
         searched = np.clip(np.searchsorted(edges, age, side="right") - 1, 0, len(edges) - 2)
         assert (age_band(age, edges) == searched).all()

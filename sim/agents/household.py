@@ -301,7 +301,8 @@ def age_band(age: np.ndarray, edges: np.ndarray) -> np.ndarray:
     open-ended). Whole-year edges are looked up by the age's year, which is several times
     faster than a binary search over a million rows; other edges are searched."""
     n_b = len(edges) - 1
-    if np.all(edges == np.round(edges)) and len(age) and age.min() >= 0:
+    whole_years = np.all(np.isfinite(edges) & (edges == np.round(edges)))
+    if whole_years and len(age) and age.min() >= 0:
         years = np.arange(int(max(age.max(), edges[-1])) + 1)
         of_year = np.clip(np.searchsorted(edges, years, side="right") - 1, 0, n_b - 1)
         return of_year[age.astype(np.intp)]
