@@ -25,6 +25,7 @@ from sim.config_model import (  # noqa: F401  (re-exported: the schema's section
 )
 from sim.config_scenario import (  # noqa: F401
     CoalExitConfig,
+    ConstructionCycleConfig,
     DemographyConfig,
     DemographyVariant,
     EnergyTransitionConfig,

@@ -124,6 +124,7 @@ DOMAINS: dict[str, Domain] = {
     "scenario.structural_funds.bauhaupt_share_of_craft_work": share(),
     "scenario.energy_transition.retrofit_growth_per_year": between(-0.5, 1),
     "scenario.energy_transition.base_share_of_ausbau_demand": share(),
+    "scenario.construction_cycle.recovery_per_year": share(),
     # every lever's common fields (sim/interventions/base.py LeverParams), then its own
     **{
         f"intervention.{lever}.{key}": domain

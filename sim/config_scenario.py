@@ -1,4 +1,5 @@
-"""The scenario group's schema: coal exit, demography, structural funds, energy transition.
+"""The scenario group's schema: coal exit, demography, structural funds, energy transition,
+construction cycle.
 
 Part of the structured config (:mod:`sim.config` registers it); each scenario process reads its
 own section as a plain dataclass. Domains of numeric fields: :mod:`sim.config_domains`, or a
@@ -77,6 +78,16 @@ class EnergyTransitionConfig:
 
 
 @dataclass
+class ConstructionCycleConfig:
+    # the building trades' demand follows the real construction volume of 2022-2024
+    # (construction_volume.csv); false: no construction cycle
+    enabled: bool = True
+    # after the last year with data: the share of the gap to the pre-slump level (2021) that
+    # closes each year; 0 holds the last level (no recovery is assumed) [E]
+    recovery_per_year: float = 0.0
+
+
+@dataclass
 class ScenarioConfig:
     name: str = "baseline"
     description: str = ""
@@ -84,3 +95,4 @@ class ScenarioConfig:
     demography: DemographyConfig = field(default_factory=DemographyConfig)
     structural_funds: StructuralFundsConfig = field(default_factory=StructuralFundsConfig)
     energy_transition: EnergyTransitionConfig = field(default_factory=EnergyTransitionConfig)
+    construction_cycle: ConstructionCycleConfig = field(default_factory=ConstructionCycleConfig)

@@ -86,7 +86,7 @@ class CraftDemand:
     def base_total(self, quarter: int, stats: dict[str, np.ndarray]) -> np.ndarray:
         """Demand of ``quarter`` (place x group) at base-year prices, no lever's orders."""
         n = (len(self.region.districts), len(TRADE_GROUPS))
-        return self.compose(quarter, stats, 0.0, np.ones(n), 1.0).total
+        return self.compose(quarter, stats, 0.0, np.ones(n), 1.0, with_cycle=False).total
 
     def compose(
         self,
@@ -95,6 +95,7 @@ class CraftDemand:
         local_share: float,
         prices: np.ndarray,
         consumer_index: float,
+        with_cycle: bool = True,
     ) -> DemandParts:
         """This quarter's demand parts (origin place x trade group, nominal EUR).
 
@@ -106,6 +107,8 @@ class CraftDemand:
         the craft price relative to consumer prices (``demand_price_elasticity``), the public
         budget's with ``public_price_elasticity``; the scenarios' own orders are fixed
         quantities, or nominal budgets (``ScenarioProcess.demand_in_base_prices``).
+        ``with_cycle``: whether the scenarios' cycle factors (``ScenarioProcess.demand_cycle``)
+        scale the base parts; the market's calibration composes the base year without them.
         """
         hh = self.households
         spend_place = hh.by_place(hh.spending())
@@ -115,6 +118,12 @@ class CraftDemand:
         work_index = stats["working_age_population"] / self.base_working_age
         business = self.business_base * work_index[district_idx][:, None]
         public = self.public_base * pop_index[district_idx][:, None]
+        if with_cycle:  # the construction cycle scales the base parts, not the scenarios' orders
+            for scenario in self.scenarios:
+                factors = scenario.demand_cycle(quarter)
+                household = household * factors.get("household", 1.0)
+                business = business * factors.get("business", 1.0)
+                public = public * factors.get("public", 1.0)
         price = prices[district_idx]  # (P, G): the price customers of each place face
         relative = price / consumer_index
         private_factor = price * relative ** (-self.demand_price_elasticity)

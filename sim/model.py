@@ -39,8 +39,9 @@ from sim.metrics import Recorder
 from sim.quarter import Quarter
 from sim.randomness import RandomStreams, UseNamedStreams
 from sim.region import build_region
-from sim.scenarios import SCENARIO_ORDER
+from sim.scenarios import in_order
 from sim.scenarios.coal_exit import CoalExit
+from sim.scenarios.construction_cycle import ConstructionCycle
 from sim.scenarios.energy_transition import EnergyTransition
 from sim.scenarios.structural_funds import StructuralFunds
 from sim.vocabulary import (
@@ -162,9 +163,9 @@ class RegionModel(mesa.Model):
         self.funds = StructuralFunds(
             scenario.structural_funds, districts, region.place_district, place_share_in_district
         )
-        self.energy = EnergyTransition(scenario.energy_transition, self.start_quarter)
-        by_name = {s.name: s for s in (self.demography, self.coal, self.funds, self.energy)}
-        self.scenarios = tuple(by_name[name] for name in SCENARIO_ORDER)
+        cycle = ConstructionCycle(scenario.construction_cycle, self.start_quarter)
+        energy = EnergyTransition(scenario.energy_transition, self.start_quarter)
+        self.scenarios = in_order(self.demography, self.coal, self.funds, cycle, energy)
         create_institutions(self, region, self.firms, mp.transfer)
         # labour-force participation by age of each district's state (persons -> labour supply)
         self.participation = np.array([participation_by_age(s) for s in state_of(districts)])
@@ -346,10 +347,9 @@ class RegionModel(mesa.Model):
         self.interventions.book_new_contracts(training["apprentice_intake"])
 
     def _succeed_exit_found(self, s: Quarter) -> None:
-        q = s.q
         s.events = self.lifecycle.succession_and_exits(
-            q,
-            self.recently_advised(q),
+            s.q,
+            self.recently_advised(s.q),
             self.interventions.support_succession,
             self.entrant_pools.outside_successor_weights(),
         )
@@ -365,13 +365,13 @@ class RegionModel(mesa.Model):
         # founders weigh markets in quantities: demand at base-year prices
         price = s.prices[self.region.place_district]
         s.events[STARTUPS] = self.lifecycle.startups(
-            q,
+            s.q,
             s.demand.total / price,
             s.cleared["unmet"] / price,
             s.labour["pool_left"],
             self.entrant_pools.founder_weights(),
         )
-        self.cooperation.join(s.events[STARTUPS], self.streams.for_quarter("network_join", q))
+        self.cooperation.join(s.events[STARTUPS], self.streams.for_quarter("network_join", s.q))
         s.labour_flows["staff_of_startups"] = self.firms.employees_by_district(
             n_d, rows=s.events[STARTUPS]
         )

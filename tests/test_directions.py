@@ -89,6 +89,16 @@ def test_strong_decline_lowers_rural_value_added():
     assert (diff < 0).all(), diff
 
 
+def test_construction_recovery_raises_the_building_trades_real_output():
+    def building(tables):
+        g = tables["groups"]
+        sel = (g["year"] == 2027) & g["trade_group"].isin(["bauhaupt", "ausbau"])
+        return float(g.loc[sel, "turnover_base_prices_eur"].sum())
+
+    diff = paired("2027Q4", building, ("scenario=construction_recovery",))
+    assert (diff > 0).all(), diff
+
+
 def group_sum(column: str, years=(2027,), settlement=None):
     def f(tables):
         g = tables["groups"]

@@ -7,11 +7,13 @@ in ``SCENARIO_ORDER`` (``sim/scenarios/__init__.py``):
 
 1. ``start_quarter(q)`` -- change the world before anyone acts (households age and move, sites
    close);
-2. ``exogenous_demand(q)`` -- craft demand the process itself brings, added to the business or
+2. ``demand_cycle(q)`` -- factors on the base demand parts by trade group, before the
+   scenarios' own orders are added (the construction cycle);
+3. ``exogenous_demand(q)`` -- craft demand the process itself brings, added to the business or
    public part (``{"business": {trade_group: EUR per place}}``);
-3. ``shape_demand(q, parts)`` -- change the composed demand parts in place (the energy
+4. ``shape_demand(q, parts)`` -- change the composed demand parts in place (the energy
    transition enlarges Ausbau demand and marks its know-how segment);
-4. ``released_workers()`` -- workers per district the process set free this quarter, part of
+5. ``released_workers()`` -- workers per district the process set free this quarter, part of
    whom join the crafts' labour pool.
 """
 
@@ -52,6 +54,10 @@ class ScenarioProcess:
 
     def start_quarter(self, quarter: int) -> None:
         """Exogenous change at the start of the quarter."""
+
+    def demand_cycle(self, quarter: int) -> dict[str, np.ndarray]:
+        """Part (household, business, public) -> ``(G,)`` factor on its base demand."""
+        return {}
 
     def exogenous_demand(self, quarter: int) -> dict[str, dict[str, np.ndarray]]:
         """Craft demand the process brings: part -> trade group -> EUR per place."""

@@ -13,6 +13,9 @@ year). A hindcast start needs the same table for the end of 2021. What the data 
   anchors_nearest``): HWK Leipzig's shares of 2021 [S] and HWK Ostthueringen's estimates of
   2023 [E], each with the Saxon mean of that year [D]; HWK Halle's of 2025 (no 65+ figure
   before 2025), so its owners start about three years too old;
+- the construction cycle (``sim.scenarios.construction_cycle``) scales the building trades'
+  demand by Germany's real building volume of 2022-2024 relative to 2021, as it does in every
+  run that starts before 2025 (national statistics; no regional craft figure);
 - everything else (district shares within a chamber, trade-group shares, persons per firm,
   the age structure of 2023) stays at the base year: there is no district- or group-level
   count for 2021. So the hindcast tests the model's dynamics of the chamber totals, not its

@@ -1,12 +1,13 @@
 """The hindcast conditional on the crafts' observed output: 2023-2024 real turnover as input.
 
 The unconditional hindcast (``sim.validation.hindcast``) asks whether the model, started from
-the end-2021 state, reproduces 2022-2024 employment from its own demand. It does not: craft
-demand fell in 2023-2024 (interest rates, energy prices, the construction slump), which no
-mechanism of the model carries, and its employment falls about -0.8 %/yr against the observed
--2.2 (official) to -3.6 %/yr (HWK Halle). Those rows stay as they are. This module asks the
-narrower question the labour side can answer: given the output the crafts actually sold, does
-employment fall as observed? It checks hiring, shedding and the pool, not the demand projection.
+the end-2021 state, reproduces 2022-2024 employment from its own demand and the construction
+cycle (``sim.scenarios.construction_cycle``: Germany's real building volume). Craft demand also
+fell for reasons the model does not carry (energy prices, the other trades), and its employment
+falls about -1.7 %/yr against the observed -2.2 (official) to -3.6 %/yr (HWK Halle). Those rows
+stay as they are. This module asks the narrower question the labour side can answer: given the
+output the crafts actually sold, does employment fall as observed? It checks hiring, shedding
+and the pool, not the demand projection.
 
 * **Input** (``hindcast_evidence.csv``, role ``input``): Sachsen-Anhalt's nominal turnover of
   the Anlage A crafts, the change against the year before (2023 [V]; 2024 the mean of the four
@@ -18,7 +19,8 @@ employment fall as observed? It checks hiring, shedding and the pool, not the de
 * **Replay**: from the first quarter of 2023 (and again of 2024) every part of a place's
   demand is scaled by ``(1 + real_y) / (1 + own_y)``, where ``own_y`` is the change of the
   model's own real turnover in the place's state in the unconditional run of the same seed:
-  the demand change the model already has (fewer, older people) is not counted twice. Steps
+  the demand change the model already has (fewer, older people, the construction cycle) is not
+  counted twice. Steps
   at the start of each year keep the annual ratios exact. Sachsen-Anhalt's observed change
   stands for every state: Sachsen's and Thueringen's turnover of 2023-2024 was not found,
   their employment fell alike (Sachsen -2.0 % in 2023 [S]) [E]. Orders cross state borders,
