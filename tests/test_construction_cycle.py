@@ -145,3 +145,31 @@ def test_the_hindcast_slump_lowers_the_building_trades_turnover():
 def test_a_recovery_outside_its_domain_is_refused():
     with pytest.raises(ConfigError, match="recovery_per_year"):
         load_config(["scenario.construction_cycle.recovery_per_year=1.5"])
+
+
+def test_the_regional_check_reads_a_states_real_building_turnover():
+    from sim.validation import hindcast
+
+    level = {
+        ("halle", "bauhaupt"): (100.0, 96.0),
+        ("saalekreis", "bauhaupt"): (50.0, 47.0),
+        ("halle", "kfz"): (80.0, 90.0),  # another trade group: not counted
+        ("leipzig_city", "bauhaupt"): (70.0, 50.0),  # another state: not counted
+    }
+    rows = [
+        {
+            "quarter": f"{y}Q{q}",
+            "district_id": d,
+            "trade_group": g,
+            "turnover_base_prices_eur": v[y - 2023] / 4,
+        }
+        for (d, g), v in level.items()
+        for y in (2023, 2024)
+        for q in range(1, 5)
+    ]
+    (check,) = hindcast.building_checks(pd.DataFrame(rows))
+    assert check.district_id == "Sachsen-Anhalt" and check.use == "validate"
+    assert check.data == pytest.approx(-4.2)  # StaLa Sachsen-Anhalt, 2024 [S]
+    assert check.model == pytest.approx(100 * (143 / 150 - 1))
+    only_sachsen = pd.DataFrame([r for r in rows if r["district_id"] == "leipzig_city"])
+    assert hindcast.building_checks(only_sachsen) == []

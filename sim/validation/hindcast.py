@@ -27,8 +27,10 @@ reported as ``fit`` rows: the labour pool's inflow shortfall is fitted to these 
 forward run), of employment in HWK Halle's districts (end 2022 -> end 2024, against the
 chamber's 2022-2025 pace) and in the official Anlage A statistic of Sachsen-Anhalt (2022 ->
 2024) and Sachsen (2022 -> 2023), and of the apprentice stock in HWK Halle's districts
-(2023 -> 2024). Changes, not levels: the levels at the end are the base year's data, which the
-district shares come from.
+(2023 -> 2024), and the Bauhaupt trades' real turnover in Sachsen-Anhalt's districts 2023 ->
+2024 against the state's construction statistics (``building_checks``: does Germany's volume
+stand for the region?). Changes, not levels: the levels at the end are the base year's data,
+which the district shares come from.
 """
 
 from __future__ import annotations
@@ -309,5 +311,55 @@ def checks_over_seeds(cfg, n_seeds: int) -> tuple[pd.DataFrame, pd.DataFrame, li
         groups_per_seed.append(groups)
         p = paths(start, groups)
         first = p if first is None else first
-        per_seed.append(hindcast_checks(p))
+        per_seed.append(hindcast_checks(p) + building_checks(groups))
     return rows_over_seeds(per_seed), first, groups_per_seed
+
+
+# the construction cycle's regional test: (measure, state, trade group, year, tolerance, why)
+BUILDING_SPECS = (
+    (
+        "bauhaupt_turnover_real_change_pct",
+        "Sachsen-Anhalt",
+        "bauhaupt",
+        2024,
+        1.5,
+        "1.5 points in one year, as the other one-year rows of a state; the official figure "
+        "covers all Bauhauptgewerbe businesses with 20+ employees (industry as well as crafts), "
+        "the model the craft firms of the HWK Halle districts",
+    ),
+)
+
+
+def building_checks(groups: pd.DataFrame, evidence: pd.DataFrame | None = None) -> list[Check]:
+    """The construction cycle against a region's own figure: a trade group's real turnover
+    (at base-year prices) in a state's districts, the change of ``year`` against the year
+    before (``BUILDING_SPECS``). The cycle's input is Germany's volume, so this tests whether
+    the national path stands for the region; a state not in the run is left out."""
+    e = load_evidence() if evidence is None else evidence
+    e = e[e["role"] == "validate"].assign(key=lambda x: x["area"].map(_key))
+    states = load_districts().set_index("district_id")["state"]
+    g = groups.assign(
+        state=groups["district_id"].astype(str).map(states),
+        year=groups["quarter"].astype(str).str[:4].astype(int),
+    )
+    out = []
+    for measure, state, group, year, tol, why in BUILDING_SPECS:
+        rows = g[(g["state"] == state) & (g["trade_group"] == group)]
+        if rows.empty:
+            continue
+        per_year = rows.groupby("year")["turnover_base_prices_eur"].sum()
+        row = e[(e["measure"] == measure) & (e["key"] == _key(state))].iloc[0]
+        out.append(
+            Check(
+                f"hindcast from end {START_YEAR}: {group} real turnover ({row['unit']}), "
+                f"model {year} against {year - 1} (construction cycle: Germany's volume)",
+                state,
+                float(row["value"]),
+                100 * (per_year[year] / per_year[year - 1] - 1),
+                tol,
+                why,
+                f"hindcast_evidence.csv {row['source_id']} [{row['tag']}]: {row['note']}",
+                "validate",
+            )
+        )
+    return out
