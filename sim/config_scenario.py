@@ -82,8 +82,8 @@ class ConstructionCycleConfig:
     # the building trades' demand follows the real construction volume of 2022-2024
     # (construction_volume.csv); false: no construction cycle
     enabled: bool = True
-    # after the last year with data: the share of the gap to the pre-slump level (2021) that
-    # closes each year; 0 holds the last level (no recovery is assumed) [E]
+    # after the last year with data: the share of the gap to the level of 2021 (the year
+    # before the table) that closes each year; 0 holds the last level (no recovery) [E]
     recovery_per_year: float = 0.0
 
 

@@ -120,6 +120,16 @@ def test_a_hindcast_start_scales_the_building_trades_base_demand_in_the_model():
     # businesses' Bauhaupt demand falls by less than its base part's -4.4 %
     business = with_cycle.business[:, bauhaupt].sum() / without.business[:, bauhaupt].sum()
     assert 1 - 0.044 + 0.001 < business < 1.0
+    # the market calibrates on the base year without the cycle
+    base = model.demand.base_total(model.start_quarter, model.district_stats)
+    np.testing.assert_allclose(base, without.total)
+    assert not np.allclose(base, with_cycle.total)
+    # the structural funds' public orders (paid from 2024) are not scaled either: public
+    # Bauhaupt demand of 2024 rises by less than its base part's +4 % against 2023
+    model = RegionModel(small_config("start=2024Q1", "end=2024Q4"))
+    with_cycle, without = _demand_with_and_without(model)
+    public = with_cycle.public[:, bauhaupt].sum() / without.public[:, bauhaupt].sum()
+    assert 1.0 < public < 1.04 - 0.001
     # the baseline projection starts after the data: its demand is the same either way
     model = RegionModel(small_config())
     with_cycle, without = _demand_with_and_without(model)

@@ -102,8 +102,8 @@ def test_the_replayed_run_sells_the_observed_real_change():
             # served output follows the input unless labour shortage binds
             assert replayed[state][year] == pytest.approx(observed[year], abs=0.002)
             own_errors.append(abs(own[state][year] - observed[year]))
-            # the replay moved it towards the input
-            assert abs(replayed[state][year] - observed[year]) < own_errors[-1]
+            if own_errors[-1] > 0.005:  # the replay moved it towards the input
+                assert abs(replayed[state][year] - observed[year]) < own_errors[-1]
     # the model's own output (with the construction cycle) misses the input somewhere
     assert max(own_errors) > 0.005
 

@@ -3,24 +3,30 @@
 Craft demand in the model follows people, their incomes and the businesses; it has no interest
 rates. The construction slump of 2022-2024 (mortgage rates from about 1 % to about 4 %, building
 prices up by a third) cut the building trades' orders, and none of the model's mechanisms
-carries it: the hindcast from the end of 2021 missed the crafts' employment path by 1.4 to 2.8
+carried it: the hindcast from the end of 2021 missed the crafts' employment path by 1.4 to 2.8
 points a year. This process brings the cycle in as an exogenous path, as regional policy models
-take their national drivers: the real (price-adjusted) construction volume by segment
-(``construction_volume.csv``: residential, commercial, public; Germany, DIW Bauvolumenrechnung
-[S]), as an index relative to the year before the run starts.
+take their national drivers: the real (price-adjusted) volume of each building trade and
+customer segment (``construction_volume.csv``, Germany: Bauhauptgewerbe turnover by Sparte, HDB
+from Destatis [S]; Ausbaugewerbe turnover, Destatis [S/D]), as an index relative to the year
+before the run starts.
 
 * **What it scales**: the building trades' (Bauhaupt, Ausbau) base demand before the scenarios'
   own orders are added: households' part with residential construction, businesses' part with
-  commercial, the public part with public construction. The coal sites' and structural funds'
-  orders are budgets of their own and stay as they are.
+  commercial, the public part with public construction [E: Wohnungsbau also holds landlords'
+  new building, Wirtschaftsbau rail work that crafts rarely do]. The coal sites' and
+  structural funds' orders are budgets of their own and stay as they are; the lever's local
+  public orders (a share of the public part) and the energy-transition segment (a share of the
+  Ausbau parts) move with the parts they are shares of.
 * **When**: the index steps at the start of each year (annual data; the annual ratios stay
-  exact). Years before the table's first change have the level of its base year.
+  exact). Years before the table's first change have the level of its base year (2021).
 * **After the last year with data** the level holds: no further cycle is assumed. A scenario
-  may close the share ``recovery_per_year`` of the gap to the level of the table's base year
-  (before the slump) each year instead [E].
-* **Double counting**: the national volume also moves with Germany's population (+0.3 to
-  +0.8 %/yr in 2022-2023, refugees from Ukraine), which the model's own demand counts through
-  the region's people; that part is small against the cycle and is left in [E].
+  may close the share ``recovery_per_year`` of the gap to the level of 2021 each year instead
+  [E]; 2021 was itself below 2020 (HDB: 2023 was Bauhaupt's third real fall in a row), so that
+  is a modest target.
+* **Double counting**: the national volume also moves with Germany's population (about +1.3 %
+  in 2022, refugees from Ukraine, and +0.4 % in 2023 [M]), which the model's own demand counts
+  through the region's people; it is left in [E] (the refugees were mostly housed in existing
+  dwellings, so little of it was building demand).
 """
 
 from __future__ import annotations
@@ -101,7 +107,7 @@ class ConstructionCycle(ScenarioProcess):
         """Each (trade group, segment)'s volume in ``year`` relative to the year before the
         run starts (1.0 throughout when the process is off)."""
         if not self.cfg.enabled:
-            return self._base * 0.0 + 1.0
+            return pd.Series(1.0, index=self._base.index)
         return level_in(self.levels, year, self.cfg.recovery_per_year) / self._base
 
     def demand_cycle(self, quarter: int) -> dict[str, np.ndarray]:

@@ -46,6 +46,7 @@ from sim.demography_checks import Check, frame
 from sim.model import RegionModel
 from sim.region import Region
 from sim.scenarios.base import ScenarioProcess
+from sim.validation.turnover import turnover_by_state_year
 from sim.vocabulary import parse_quarter
 
 START = "2022Q1"  # the first simulated quarter; the state is that of 31.12.2021
@@ -244,9 +245,7 @@ def hindcast_checks(
 ) -> list[Check]:
     """The ``specs`` (by default all SPECS) against the model's paths; a check whose areas are
     not in the run is left out."""
-    e = load_evidence() if evidence is None else evidence
-    e = e[e["role"] == "validate"].copy()
-    e["key"] = e["area"].map(_key)
+    e = _validate_rows(evidence)
     out = []
     for measure, area, column, by, q0, q1, tol, why in specs:
         if not (p[by] == area).any():
@@ -330,24 +329,23 @@ BUILDING_SPECS = (
 )
 
 
+def _validate_rows(evidence: pd.DataFrame | None) -> pd.DataFrame:
+    """The evidence's ``validate`` rows, with the area as a key (``_key``)."""
+    e = load_evidence() if evidence is None else evidence
+    return e[e["role"] == "validate"].assign(key=lambda x: x["area"].map(_key))
+
+
 def building_checks(groups: pd.DataFrame, evidence: pd.DataFrame | None = None) -> list[Check]:
     """The construction cycle against a region's own figure: a trade group's real turnover
     (at base-year prices) in a state's districts, the change of ``year`` against the year
     before (``BUILDING_SPECS``). The cycle's input is Germany's volume, so this tests whether
     the national path stands for the region; a state not in the run is left out."""
-    e = load_evidence() if evidence is None else evidence
-    e = e[e["role"] == "validate"].assign(key=lambda x: x["area"].map(_key))
-    states = load_districts().set_index("district_id")["state"]
-    g = groups.assign(
-        state=groups["district_id"].astype(str).map(states),
-        year=groups["quarter"].astype(str).str[:4].astype(int),
-    )
+    e = _validate_rows(evidence)
     out = []
     for measure, state, group, year, tol, why in BUILDING_SPECS:
-        rows = g[(g["state"] == state) & (g["trade_group"] == group)]
-        if rows.empty:
+        per_year = turnover_by_state_year(groups, [year - 1, year], group)
+        if state not in per_year.index.get_level_values("state"):
             continue
-        per_year = rows.groupby("year")["turnover_base_prices_eur"].sum()
         row = e[(e["measure"] == measure) & (e["key"] == _key(state))].iloc[0]
         out.append(
             Check(
@@ -355,7 +353,7 @@ def building_checks(groups: pd.DataFrame, evidence: pd.DataFrame | None = None) 
                 f"model {year} against {year - 1} (construction cycle: Germany's volume)",
                 state,
                 float(row["value"]),
-                100 * (per_year[year] / per_year[year - 1] - 1),
+                100 * (per_year[state, year] / per_year[state, year - 1] - 1),
                 tol,
                 why,
                 f"hindcast_evidence.csv {row['source_id']} [{row['tag']}]: {row['note']}",

@@ -44,6 +44,7 @@ from sim.datasets import load_districts, load_trade_groups
 from sim.region import Region
 from sim.scenarios.base import DemandParts, ScenarioProcess
 from sim.validation import hindcast
+from sim.validation.turnover import turnover_by_state_year
 
 YEARS = (2023, 2024)
 AREA = "sachsen_anhalt"  # the series the input stands for; the model's districts there
@@ -132,16 +133,7 @@ def real_turnover_changes(groups: pd.DataFrame) -> dict[str, dict[int, float]]:
     """State -> year -> the change of the model's real turnover (at base-year prices) in the
     state's districts against the year before, from a run's ``groups`` table (four quarters
     a year)."""
-    states = load_districts().set_index("district_id")["state"]
-    g = groups.assign(
-        state=groups["district_id"].astype(str).map(states),
-        year=groups["quarter"].astype(str).str[:4].astype(int),
-    )
-    quarters = g.groupby("year")["quarter"].nunique()
-    years = [y - 1 for y in YEARS] + list(YEARS)
-    if not (quarters.reindex(years) == 4).all():
-        raise ValueError(f"real turnover changes need four quarters in {years}: {quarters}")
-    per_year = g.groupby(["state", "year"])["turnover_base_prices_eur"].sum()
+    per_year = turnover_by_state_year(groups, [y - 1 for y in YEARS] + list(YEARS))
     return {
         state: {y: float(per_year[state, y] / per_year[state, y - 1] - 1) for y in YEARS}
         for state in per_year.index.get_level_values("state").unique()
