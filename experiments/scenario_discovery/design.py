@@ -1,4 +1,5 @@
-"""The scenario-discovery ensemble: a Latin hypercube over the scenario drivers and three
+"""The scenario-discovery ensemble: a Latin hypercube over the scenario drivers (coal exit,
+population variant, coal multiplier, construction recovery, demand price elasticity) and three
 behavioural ranges, each sample run with and without the lever, paired by sample and seed.
 
 Each input is a config key with its range and the reason for it (``INPUTS``). A sample is a set
@@ -50,6 +51,14 @@ INPUTS = (
         0.6,
         1.4,
         reason="published range: IAB 2019 (0.6) to Prognos 2005 (1.4) (docs/parameter_sources.csv)",
+    ),
+    Input(
+        "construction_recovery",
+        "scenario.construction_cycle.recovery_per_year",
+        0.0,
+        0.3,
+        reason="the construction volume holds its 2024 level (0) or closes up to 30 % a year "
+        "of the gap to 2021's (docs/parameter_ranges.csv) [E]",
     ),
     Input(
         "demand_price_elasticity",
