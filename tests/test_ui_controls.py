@@ -36,7 +36,10 @@ def _by_key(items) -> dict:
 # ---- controls from the schema -----------------------------------------------------------------
 def test_scenario_sliders_take_their_bounds_from_the_declared_domains():
     found = _by_key(controls.scenario_controls())
-    assert set(found) == {SHIFT, MULTIPLIER, VARIANT}
+    recovery = "scenario.construction_cycle.recovery_per_year"
+    assert set(found) == {SHIFT, MULTIPLIER, VARIANT, recovery}
+    # a share's domain (0 .. 1); the default 0 leaves no multiple of it to cap at
+    assert (found[recovery].lo, found[recovery].hi, found[recovery].default) == (0.0, 1.0, 0.0)
     shift = found[SHIFT]
     assert (shift.lo, shift.hi) == (DOMAINS[SHIFT].lo, DOMAINS[SHIFT].hi)
     multiplier = found[MULTIPLIER]

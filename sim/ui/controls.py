@@ -41,6 +41,8 @@ SCENARIO_KEYS = {
     "scenario.coal_exit.indirect_jobs_per_direct_job": "Coal multiplier: regional jobs per "
     "direct lignite job",
     "scenario.demography.variant": "Demography: variant of the official projection",
+    "scenario.construction_cycle.recovery_per_year": "Construction: share of the gap to 2021's "
+    "volume closing a year",
 }
 LEVER_FIELDS = {
     "budget_eur_per_year": "budget (M€ a year, whole Revier)",
