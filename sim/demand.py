@@ -5,8 +5,9 @@ craft price relative to consumer prices, households' spending (their income and 
 population. Base-year demand is fitted so that it equals the firms' base output (plus the base
 year's excess demand), split by customer type (``trade_groups.csv``); households' part follows
 their spending, businesses' part the working-age population, the public part the population.
-The scenario processes add their own demand (coal sector, structural funds) and shape it
-(energy transition); a lever may award extra public orders locally.
+The scenario processes scale the base parts (the construction cycle), add their own demand
+(coal sector, structural funds) and shape it (energy transition); a lever may award extra
+public orders locally.
 """
 
 from __future__ import annotations
