@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from sim.config import ConfigError, load_config
+from sim.datasets import DataError
 from sim.model import RegionModel
 from sim.scenarios import construction_cycle as cc
 from sim.vocabulary import TRADE_GROUPS, parse_quarter
@@ -47,12 +48,12 @@ def test_the_shipped_volumes_cumulate_from_the_year_before_the_first():
 
 
 def test_a_gap_or_an_unknown_segment_is_named():
-    with pytest.raises(ValueError, match="each year 2022-2024"):
+    with pytest.raises(DataError, match="each year 2022-2024"):
         cc.volume_levels(_table({2022: -1.0, 2024: -2.0}))
     bad = cc.load_volume().assign(segment="housing")
-    with pytest.raises(ValueError, match=r"unknown segment \['housing'\].*residential"):
+    with pytest.raises(DataError, match=r"unknown segment \['housing'\].*residential"):
         cc.check_values(bad)
-    with pytest.raises(ValueError, match=r"unknown trade_group \['kfz'\].*bauhaupt"):
+    with pytest.raises(DataError, match=r"unknown trade_group \['kfz'\].*bauhaupt"):
         cc.check_values(cc.load_volume().assign(trade_group="kfz"))
 
 

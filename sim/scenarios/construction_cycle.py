@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.datasets import read_csv
+from sim.datasets import DataError, read_csv
 from sim.scenarios.base import ScenarioProcess
 from sim.vocabulary import TRADE_GROUPS
 
@@ -52,11 +52,11 @@ def load_volume() -> pd.DataFrame:
 
 
 def check_values(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` unchanged, or a ValueError naming an unknown segment or trade group."""
+    """``table`` unchanged, or a DataError naming an unknown segment or trade group."""
     for column, allowed in (("segment", SEGMENTS), ("trade_group", BUILDING_TRADES)):
         unknown = sorted(set(table[column]) - set(allowed))
         if unknown:
-            raise ValueError(f"{VOLUME_FILE}: unknown {column} {unknown}; allowed {list(allowed)}")
+            raise DataError(f"{VOLUME_FILE}: unknown {column} {unknown}; allowed {list(allowed)}")
     return table
 
 
@@ -70,7 +70,7 @@ def volume_levels(table: pd.DataFrame) -> pd.DataFrame:
     wide = wide.reindex(columns=columns).sort_index()
     years = wide.index.to_numpy(int)
     if wide.isna().any().any() or not np.array_equal(years, np.arange(years[0], years[-1] + 1)):
-        raise ValueError(
+        raise DataError(
             f"{VOLUME_FILE}: every trade group {list(BUILDING_TRADES)} and segment "
             f"{list(SEGMENTS)} needs one change for each year {years[0]}-{years[-1]}"
         )
