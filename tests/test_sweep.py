@@ -248,6 +248,7 @@ EXPERIMENTS = {
     "policy_equal_budget": {"scenario": 2, "intervention": 6, "seed": 4},
     "coal_exit_variants": {"scenario": 6, "intervention": 1, "seed": 8},
     "demography_variants": {"scenario": 2, "intervention": 3, "seed": 8},
+    "construction_variants": {"scenario": 2, "intervention": 2, "seed": 8},
 }
 
 

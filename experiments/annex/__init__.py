@@ -5,7 +5,8 @@ external style sheet) and a PDF of it, from what the study's commands already wr
 
 - the six study outputs with their ranges, and each experiment's paired comparison
   (``python -m experiments.policy_comparison``, ``policy_equal_budget``,
-  ``coal_exit_variants``, ``demography_variants``: ``<results_dir>/<batch>/_report``);
+  ``coal_exit_variants``, ``demography_variants``, ``construction_variants``:
+  ``<results_dir>/<batch>/_report``);
 - the validation report (``python -m sim.validate``: ``<results_dir>/validation``);
 - the sensitivity analysis (``python -m experiments.sensitivity``) and the scenario discovery
   (``python -m experiments.scenario_discovery``);

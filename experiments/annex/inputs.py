@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from experiments.coal_exit_variants import EXPERIMENT as COAL_EXIT_VARIANTS
+from experiments.construction_variants import EXPERIMENT as CONSTRUCTION_VARIANTS
 from experiments.demography_variants import EXPERIMENT as DEMOGRAPHY_VARIANTS
 from experiments.policy_comparison import EQUAL_BUDGET
 from experiments.policy_comparison import EXPERIMENT as POLICY_COMPARISON
@@ -24,6 +25,7 @@ STUDY_EXPERIMENTS: tuple[Experiment, ...] = (
     EQUAL_BUDGET,
     COAL_EXIT_VARIANTS,
     DEMOGRAPHY_VARIANTS,
+    CONSTRUCTION_VARIANTS,
 )
 DEFAULT_RESULTS = Path("results")
 
