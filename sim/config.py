@@ -157,7 +157,12 @@ def validate(cfg: DictConfig | Config) -> None:
     f = c.model.firm
     shares = f.succession_family + f.succession_employee + f.succession_external
     if not 0 <= shares <= 1:
-        _fail("model.firm.succession_*", shares, "shares that sum to at most 1")
+        # name each key, so whichever the user set is in the message
+        _fail(
+            "model.firm.succession_family + succession_employee + succession_external",
+            shares,
+            "shares that sum to at most 1",
+        )
     for key in ("capacity_slack", "apprentice_dropout_per_year", "startup_probability"):
         if f[key] < 0:
             _fail(f"model.firm.{key}", f[key], "a number >= 0")

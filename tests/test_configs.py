@@ -92,3 +92,11 @@ def test_good_experiment_overrides_pass_the_checks():
     ]
     check_experiment_overrides(ok)
     check_override_keys(ok)
+
+
+def test_succession_shares_over_one_are_refused_naming_each_key():
+    from sim.config import ConfigError, load_config
+
+    for key in ("succession_family", "succession_employee", "succession_external"):
+        with pytest.raises(ConfigError, match=key):
+            load_config([f"model.firm.{key}=1.0"])
