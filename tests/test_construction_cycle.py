@@ -55,6 +55,15 @@ def test_a_gap_or_an_unknown_segment_is_named():
         cc.check_values(bad)
     with pytest.raises(DataError, match=r"unknown trade_group \['kfz'\].*bauhaupt"):
         cc.check_values(cc.load_volume().assign(trade_group="kfz"))
+    shipped = cc.load_volume()
+    with pytest.raises(DataError, match=r"more than one row for \[\[2022, 'bauhaupt'"):
+        cc.check_values(pd.concat([shipped, shipped.iloc[:1]]))
+    with pytest.raises(DataError, match=r"real_change_pct \['minus five'\] is not a number"):
+        cc.check_values(
+            shipped.astype({"real_change_pct": object}).assign(
+                real_change_pct=lambda t: t["real_change_pct"].where(t.index > 0, "minus five")
+            )
+        )
 
 
 def test_levels_before_within_and_after_the_data():

@@ -52,12 +52,21 @@ def load_volume() -> pd.DataFrame:
 
 
 def check_values(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` unchanged, or a DataError naming an unknown segment or trade group."""
+    """``table`` with its changes as numbers, or a DataError naming an unknown segment or
+    trade group, a repeated (year, trade group, segment) or a change that is not a number."""
     for column, allowed in (("segment", SEGMENTS), ("trade_group", BUILDING_TRADES)):
         unknown = sorted(set(table[column]) - set(allowed))
         if unknown:
             raise DataError(f"{VOLUME_FILE}: unknown {column} {unknown}; allowed {list(allowed)}")
-    return table
+    repeated = table[table.duplicated(["year", "trade_group", "segment"], keep=False)]
+    if len(repeated):
+        rows = repeated[["year", "trade_group", "segment"]].drop_duplicates().values.tolist()
+        raise DataError(f"{VOLUME_FILE}: more than one row for {rows}; one row each")
+    change = pd.to_numeric(table["real_change_pct"], errors="coerce")
+    if not np.isfinite(change).all():
+        bad = table.loc[~np.isfinite(change), "real_change_pct"].tolist()
+        raise DataError(f"{VOLUME_FILE}: real_change_pct {bad} is not a number (percent)")
+    return table.assign(real_change_pct=change)
 
 
 def volume_levels(table: pd.DataFrame) -> pd.DataFrame:
