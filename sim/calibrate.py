@@ -26,7 +26,7 @@ from omegaconf.errors import OmegaConfBaseException
 from sim import demography_checks as dc
 from sim.config import ConfigError, load_config
 from sim.datasets import DataError, load_districts, load_state_crafts
-from sim.labour_checks import first_year_persons_check
+from sim.labour_checks import employment_trend_check, first_year_persons_check
 from sim.lever_checks import lever_return_checks
 from sim.market_checks import capacity_use_check, price_hindcast_check
 from sim.model import RegionModel
@@ -267,7 +267,7 @@ def population_and_labour_checks(model: RegionModel, cfg) -> pd.DataFrame:
         *dc.projection_total_checks(districts, variant),
         *dc.age_structure_checks(districts),
         *dc.pattern_checks(districts, min(last_year, dc.PATTERN_YEAR)),
-        *dc.employment_trend_check(groups),
+        *employment_trend_check(groups),
         *first_year_persons_check(groups),
         *dc.owner_age_check(groups),
         *dc.owner_hindcast_check(cfg.model.firm),

@@ -188,73 +188,28 @@ def chamber_rows(groups: pd.DataFrame, chamber: str) -> pd.DataFrame:
     return groups[groups["district_id"].isin(data.loc[data["chamber"] == chamber, "district_id"])]
 
 
-def _first_years(
-    groups: pd.DataFrame, chamber: str, columns: list[str]
+def first_years(
+    groups: pd.DataFrame, chamber: str, columns: list[str], quarters: int = 20
 ) -> tuple[pd.Series, pd.Series, int] | None:
     """``columns`` summed over a chamber's districts (``districts.csv``) in the first recorded
-    quarter and ``n`` quarters later (at most five years): (first, last, n); None when the run
-    is shorter than a year or models none of the chamber's districts."""
+    quarter and ``n`` quarters later (at most ``quarters``): (first, last, n); None when the
+    run is shorter than a year or models none of the chamber's districts."""
     per_q = chamber_rows(groups, chamber).groupby("quarter", observed=True)[columns].sum()
-    quarters = sorted(per_q.index)
-    n = min(len(quarters) - 1, 20)
+    recorded = sorted(per_q.index)
+    n = min(len(recorded) - 1, quarters)
     if n < 4:
         return None
-    return per_q.loc[quarters[0]], per_q.loc[quarters[n]], n
-
-
-def employment_trend_check(groups: pd.DataFrame) -> list[Check]:
-    """Craft employment in HWK Halle's districts over the first five years, per year.
-
-    Observed: 63,500 persons end 2022 -> 58,000 mid 2025 (HWK Halle), -3.6 %/yr; the model
-    starts in 2025 and is not fitted to it, so its first years are compared with this recent
-    trend (a pattern: the same direction and pace), tolerance 1.5 points a year.
-    """
-    first_years = _first_years(groups, "hwk_halle", ["employees", "apprentices"])
-    if first_years is None:
-        return []
-    start, end, n = first_years
-    rate = 100 * ((end.sum() / start.sum()) ** (4 / n) - 1)
-    from sim.datasets import load_craft_people
-
-    c = load_craft_people()
-    hwz = c[(c["area"] == "sachsen_anhalt") & (c["measure"] == "persons_employed_hwz")]
-    hwz = hwz.set_index("year")["value"]
-    hwz_rate = 100 * ((hwz[2022] / hwz[2016]) ** (1 / 6) - 1)
-    return [
-        Check(
-            f"craft persons employed, HWK Halle districts, first {n / 4:g} years (%/yr)",
-            "hwk_halle",
-            -3.6,
-            rate,
-            1.5,
-            "a recent trend (2022-2025) against the model's first years; 1.5 points a year",
-            "HWK Halle 63,500 (end 2022) [V] -> 58,000 (mid 2025) [S]; rate [D] (craft_people.csv)",
-            "validate",
-        ),
-        Check(
-            f"craft persons (Handwerkszaehlung), Sachsen-Anhalt's districts, first {n / 4:g} "
-            "years (%/yr)",
-            "hwk_halle",
-            round(float(hwz_rate), 2),
-            rate,
-            1.0,
-            "the official count's 2016-2022 trend against the model's first years; 1 point a "
-            "year (the 2021 series break, HwO 2020)",
-            "Handwerkszaehlung Sachsen-Anhalt 138,602 (2016) [V] -> 134,865 (2022) [D] "
-            "(craft_people.csv); the chamber's own count fell faster (72,000 -> 63,500)",
-            "validate",
-        ),
-    ]
+    return per_q.loc[recorded[0]], per_q.loc[recorded[n]], n
 
 
 def owner_age_check(groups: pd.DataFrame) -> list[Check]:
     """The share of owners aged 60+ in HWK Halle's districts: its change a year over the
     model's first five years against the chamber's trend (16 % in 2012, 25 % in 2022: +0.9
     points a year [S/D], craft_people.csv); tolerance 0.9 points a year (the direction)."""
-    first_years = _first_years(groups, "hwk_halle", ["owners_60plus", "firms"])
-    if first_years is None:
+    counts = first_years(groups, "hwk_halle", ["owners_60plus", "firms"])
+    if counts is None:
         return []
-    start, end, n = first_years
+    start, end, n = counts
     change = 100 * (end["owners_60plus"] / end["firms"] - start["owners_60plus"] / start["firms"])
     return [
         Check(

@@ -29,8 +29,10 @@ chamber's 2022-2025 pace) and in the official Anlage A statistic of Sachsen-Anha
 2024) and Sachsen (2022 -> 2023), and of the apprentice stock in HWK Halle's districts
 (2023 -> 2024), and the Bauhaupt trades' real turnover in Sachsen-Anhalt's districts 2023 ->
 2024 against the state's construction statistics (``building_checks``: does Germany's volume
-stand for the region?). Changes, not levels: the levels at the end are the base year's data,
-which the district shares come from.
+stand for the region?), and the persons employed by trade group in Sachsen-Anhalt Q4 2023 ->
+Q4 2024 (``sim.validation.group_employment``: do the building trades shed the most?).
+Changes, not levels: the levels at the end are the base year's data, which the district shares
+come from.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from sim.demography_checks import Check, frame
 from sim.model import RegionModel
 from sim.region import Region
 from sim.scenarios.base import ScenarioProcess
+from sim.validation.group_employment import group_employment_checks
 from sim.validation.turnover import turnover_by_state_year
 from sim.vocabulary import parse_quarter
 
@@ -310,7 +313,8 @@ def checks_over_seeds(cfg, n_seeds: int) -> tuple[pd.DataFrame, pd.DataFrame, li
         groups_per_seed.append(groups)
         p = paths(start, groups)
         first = p if first is None else first
-        per_seed.append(hindcast_checks(p) + building_checks(groups))
+        by_group = group_employment_checks(groups, _validate_rows(None))
+        per_seed.append(hindcast_checks(p) + building_checks(groups) + by_group)
     return rows_over_seeds(per_seed), first, groups_per_seed
 
 
