@@ -34,8 +34,10 @@ class FirmParams:
     # of employees a year: the crafts' net loss to other sectors. Fitted [F] so that craft
     # persons change in the model's first year as the official Handwerkszaehlung did in the
     # last counted year (2021 -> 2022: Sachsen-Anhalt -1.00 %, Sachsen -1.17 %): the mean of
-    # seeds 0-2 meets it at 0 (-1.07 % against -1.09 %), so the base year is in balance
-    pool_inflow_shortfall_per_year: float = 0.0
+    # seeds 0-2 meets it at 0.006 (0.005: -1.04 %, 0.006: -1.03 %, 0.007: -1.18 %, 0.008:
+    # -1.25 % against -1.09 %; refitted 2026-12-01 after the food trades' market reach, which
+    # had shed staff and met it at 0)
+    pool_inflow_shortfall_per_year: float = 0.006
     # hires' ages: job mobility halves every this many years from age 20 [E]
     hire_age_halving_years: float = 15.0
     # the age rules of sim.workforce.AgeRules [E]: mobility halves from this age; falls of

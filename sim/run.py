@@ -56,6 +56,7 @@ from sim.store import (
     write_run,
 )
 from sim.sweep import PARENT_ENV, SweepSummary, watch_parent
+from sim.vocabulary import TRADE_GROUPS
 
 log = logging.getLogger("sim.run")
 # Mesa logs every step at INFO; Hydra sets the root logger to INFO
@@ -177,6 +178,11 @@ def execute(cfg: DictConfig) -> Path:
         "households_agents_at_end": len(model.households.table),
         # per active lever: its cost over the run and what it did (cases, vouchers, hubs)
         "levers": model.interventions.summary(),
+        # each trade group's market reach in half-times, as the base-year calibration set it
+        # (wider than configured where the group's output could not be sold within it)
+        "market_reach_half_times": dict(
+            zip(TRADE_GROUPS, model.market.reach_half_times.tolist(), strict=True)
+        ),
     }
     write_run(run_dir, tables, manifest)
     log.info("results written to %s (%.1f s)", run_dir, wall)

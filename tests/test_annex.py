@@ -226,3 +226,13 @@ def test_method_is_cut_from_the_odd_by_section_number():
         "steps",
     ]
     assert "3" in METHOD_SECTIONS
+
+
+def test_an_empty_wide_table_is_said_not_transposed():
+    from sim.analysis.annex_html import WIDE, table
+
+    columns = [f"column_{i}" for i in range(WIDE + 3)]  # wide: would be printed transposed
+    html = table(pd.DataFrame(columns=columns), "places with unmet demand")
+    assert "No rows" in html and "column_0" in html
+    assert "places with unmet demand" in html
+    assert "<table" not in html

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from sim.store import ResultsError, read_run
+from sim.vocabulary import TRADE_GROUPS
 from tests.conftest import SMALL, run_cli
 
 FAST = [*SMALL[:-2], "end=2025Q4"]  # region=small, 20 households per agent, one year
@@ -47,6 +48,8 @@ def test_cli_writes_a_complete_readable_results_folder(finished_run):
     ):
         assert key in manifest, key
     assert manifest["packages"]["mesa"].startswith("3.5")
+    reach = manifest["market_reach_half_times"]
+    assert set(reach) == set(TRADE_GROUPS) and min(reach.values()) >= 3.0
     groups = read_run(run_dir, "groups")
     assert len(groups) == 4 * 3 * 3 * 7
     assert {

@@ -1,9 +1,19 @@
 """The market on its own: conservation, capacity limits, distance decay, loyalty."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
-from sim.market import allocate, allocate_with_loyalty, balance_attractiveness, decay_kernel
+from sim.market import (
+    MAX_REACH_HALF_TIMES,
+    Market,
+    allocate,
+    allocate_with_loyalty,
+    balance,
+    balance_attractiveness,
+    decay_kernel,
+)
 
 
 @pytest.fixture
@@ -93,3 +103,50 @@ def test_balanced_place_factors_sell_each_place_its_target():
     # without balancing the shares follow supply and distance instead
     plain = allocate(demand, kernel, firm_place, supply, np.full(n, 1e9), 1).served_by_firm
     assert not np.allclose(plain / plain.sum(), target / target.sum(), atol=1e-3)
+
+
+def _cluster_case():
+    """Four places on a line, 10 minutes apart; place 0 makes far more than the demand within
+    its reach (one half-time of 10 minutes, reach 3: places 0-3 are 0-30 minutes away)."""
+    minutes = 10.0 * np.abs(np.subtract.outer(np.arange(6), np.arange(6)))
+    demand = np.array([1.0, 1.0, 1.0, 1.0, 50.0, 50.0])
+    output = np.array([60.0, 1.0, 1.0, 1.0, 20.0, 21.0])
+    return minutes, demand, output
+
+
+def test_an_impossible_balance_reports_its_imbalance():
+    minutes, demand, output = _cluster_case()
+    _, imbalance = balance(demand, decay_kernel(minutes, 10.0, 3.0), output, output)
+    assert imbalance > 0.1  # place 0 cannot sell 60 to the 4 units within 30 minutes
+    _, wide = balance(demand, decay_kernel(minutes, 10.0, 6.0), output, output)
+    assert wide < 1e-3
+
+
+class _Firms:
+    """What ``Market.calibrate`` reads of a firm population: place, group, base output."""
+
+    def __init__(self, place, group, output):
+        self.table = SimpleNamespace(alive=np.ones(len(place), bool), group=group, place=place)
+        self._output = output
+
+    def normal_output(self):
+        return self._output
+
+
+def test_the_calibration_widens_only_the_reach_of_a_group_it_cannot_balance():
+    minutes, demand, output = _cluster_case()
+    market = Market(
+        minutes, np.zeros(6, int), np.array([10.0, 10.0]), SimpleNamespace(reach_half_times=3.0)
+    )
+    # group 0 is the impossible case; group 1 makes its output where its demand is
+    places = np.concatenate([np.arange(6), np.arange(6)])
+    groups = np.repeat([0, 1], 6)
+    firms = _Firms(places, groups, np.concatenate([output, demand]))
+    market.calibrate(np.column_stack([demand, demand]), firms)
+    assert market.reach_half_times[1] == 3.0
+    assert 3.0 < market.reach_half_times[0] <= MAX_REACH_HALF_TIMES
+    # the widened kernel sells each place of group 0 its output in the first round
+    pull = market.place_factor[:, 0] * output
+    result = allocate(demand, market.kernels[0], np.arange(6), pull, np.full(6, 1e9), 1)
+    shares = result.served_by_firm / result.served_by_firm.sum()
+    assert np.allclose(shares, output / output.sum(), atol=1e-3)

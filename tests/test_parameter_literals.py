@@ -90,6 +90,10 @@ KNOWN_CONSTANTS = {
         "COMPLETER_AGE",
     ): "a definition: a three-year training from 16-18 ends at 19-21",
     ("sim/workforce.py", "FIRST_WORKER_AGE"): "a definition: the crafts' under-18s are apprentices",
+    ("sim/market.py", "MAX_REACH_HALF_TIMES"): "a numerical bound: the kernel is below 0.1 % "
+    "(2 ** -10) there, so a wider reach changes no flow",
+    ("sim/market.py", "BALANCED_WITHIN"): "a numerical tolerance of the base-year balance: "
+    "groups that balance end below 1e-5, the impossible case stayed 2.0 off",
 }
 
 

@@ -156,6 +156,9 @@ def transposed(df: pd.DataFrame) -> pd.DataFrame:
 def table(df: pd.DataFrame, caption: str = "") -> str:
     """A DataFrame as an HTML table (cells escaped), with a caption under it; a table of more
     than ``WIDE`` columns and at most ``WIDE`` rows is printed transposed."""
+    note = f'<p class="caption">{esc(caption)}</p>' if caption else ""
+    if df.empty:  # e.g. the places with unmet demand, in a run that has none
+        return f"<p><em>No rows ({esc(', '.join(map(str, df.columns)))}).</em></p>" + note
     classes = None
     if df.shape[1] > WIDE >= len(df):
         df, classes = transposed(df), "transposed"
@@ -165,7 +168,6 @@ def table(df: pd.DataFrame, caption: str = "") -> str:
     body = df.to_html(index=False, escape=True, border=0, na_rep="", classes=classes)
     # <wbr> rather than a zero-width space: text copied from the annex stays the identifier
     body = body.replace("\u200b", "<wbr>")
-    note = f'<p class="caption">{esc(caption)}</p>' if caption else ""
     return body + note
 
 
