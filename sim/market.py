@@ -44,19 +44,6 @@ def decay_kernel(minutes: np.ndarray, half_time_min: float, reach_half_times: fl
     return kernel
 
 
-def balance_attractiveness(
-    demand: np.ndarray,
-    kernel: np.ndarray,
-    supply: np.ndarray,
-    target: np.ndarray,
-    iterations: int = 200,
-    tolerance: float = 1e-6,
-) -> np.ndarray:
-    """Place factors ``A_p`` (see :func:`balance`); the factors reached even where the
-    balance does not converge."""
-    return balance(demand, kernel, supply, target, iterations, tolerance)[0]
-
-
 def balance(
     demand: np.ndarray,
     kernel: np.ndarray,

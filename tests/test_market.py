@@ -11,7 +11,6 @@ from sim.market import (
     allocate,
     allocate_with_loyalty,
     balance,
-    balance_attractiveness,
     decay_kernel,
 )
 
@@ -94,7 +93,7 @@ def test_balanced_place_factors_sell_each_place_its_target():
     supply[4] = 0.0
     target = rng.uniform(1, 50, n)
     target[4] = 0.0
-    factor = balance_attractiveness(demand, kernel, supply, target)
+    factor, _ = balance(demand, kernel, supply, target)
     assert factor[4] == 1.0
     firm_place = np.arange(n)
     result = allocate(demand, kernel, firm_place, factor * supply, np.full(n, 1e9), 1)
