@@ -201,6 +201,14 @@ def test_digest_keeps_totals_milestones_and_every_interval():
     assert d.caption("x.csv").startswith(f"3 of {len(df)} rows")
 
 
+def test_digest_leaves_out_unranked_rows():
+    df = pd.DataFrame(
+        {"year": [2025] * 3, "rank": pd.array([2, pd.NA, 1], dtype="Int64"), "x": [1.0, 2.0, 3.0]}
+    )
+    d = digest(df)
+    assert sorted(d.frame["rank"]) == ["1", "2"]
+
+
 def test_method_is_cut_from_the_odd_by_section_number():
     text = "\n".join(
         [

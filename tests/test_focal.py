@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.focal import focal_points, wide_by_group, with_group_shares
+from sim.analysis.focal import focal_points, rank_unmet, wide_by_group, with_group_shares
 from sim.metrics import PlaceGroupYears, unit_values
 from sim.vocabulary import TRADE_GROUPS
 from tests.conftest import SMALL, run_model
@@ -142,6 +142,20 @@ def test_rounding_residues_are_no_focal_points():
     assert (shares.loc[group1, "share_of_group_pct"] == 0).all()
     out = focal_points(toy, ["scenario", "intervention", "year"])
     assert set(out["trade_group"]) == {TRADE_GROUPS[0]}
+
+
+def test_only_areas_with_unmet_demand_get_a_rank():
+    """The study's focal-point tables rank unmet demand; rows with none (or a rounding residue)
+    stay unranked, so a year without shortage ranks nothing instead of ordering noise."""
+    frame = pd.DataFrame(
+        {
+            "year": [2025] * 4 + [2045] * 4,
+            "unmet_demand_eur": [3e-8, 1e-9, 0.0, 2e-8, 5.0, 1e-9, 80.0, 0.0],
+        }
+    )
+    ranks = rank_unmet(frame, ["year"])
+    assert ranks[:4].isna().all()
+    assert ranks[4:].tolist() == [2, pd.NA, 1, pd.NA]
 
 
 def test_wide_by_group_gives_one_row_per_place_and_a_column_per_group():

@@ -1,7 +1,9 @@
 """Output 3, demand focal points: places ranked by unmet demand in the milestone years (mapped
 for the base and last year), unmet demand per trade group ranked by district and settlement
 type, with each area's capacity use and order backlog in weeks (demand that waits), and the
-focal places of each trade group (the yearly ``place_groups`` table, sim.analysis.focal)."""
+focal places of each trade group (the yearly ``place_groups`` table, sim.analysis.focal).
+Only places and areas with unmet demand are ranked: rounding residues of the market's clearing
+count as none."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from experiments.study_outputs.common import (
 )
 from sim.analysis import figures as fig
 from sim.analysis.comparison import Comparison
-from sim.analysis.focal import sweep_focal_points
+from sim.analysis.focal import rank_unmet, sweep_focal_points, without_residue
 from sim.analysis.statistics import seed_means
 from sim.datasets import load_places
 from sim.market import order_backlog_weeks
@@ -34,14 +36,11 @@ def demand_focal_points(s: Sweep) -> tuple[pd.DataFrame, ...]:
     years = milestone_years(s)
     per_run = yearly(s.places, ["place_id"], [], ["unmet_demand_eur", "demand_eur"], years)
     places = seed_means(per_run, [*RUN, "place_id", "year"], ["unmet_demand_eur", "demand_eur"])
+    places["unmet_demand_eur"] = without_residue(places["unmet_demand_eur"])
     places["unmet_share_pct"] = (
         100 * places["unmet_demand_eur"] / places["demand_eur"].replace(0, np.nan)
     )
-    places["rank"] = (
-        places.groupby([*RUN, "year"])["unmet_demand_eur"]
-        .rank(ascending=False, method="first")
-        .astype(int)
-    )
+    places["rank"] = rank_unmet(places, [*RUN, "year"])
     info = s.places[["place_id", "district_id", "settlement_type"]].drop_duplicates("place_id")
     coords = load_places()[["place_id", "name", "lat", "lon", "population"]]
     places = places.merge(info, on="place_id").merge(coords, on="place_id")
@@ -53,6 +52,7 @@ def demand_focal_points(s: Sweep) -> tuple[pd.DataFrame, ...]:
     values = ["unmet_demand_eur", "demand_eur", "turnover_eur", "capacity_eur"]
     per_run = yearly(s.groups, by, [], values, years)
     groups = seed_means(per_run, [*RUN, *by, "year"], values)
+    groups["unmet_demand_eur"] = without_residue(groups["unmet_demand_eur"])
     groups["unmet_share_pct"] = (
         100 * groups["unmet_demand_eur"] / groups["demand_eur"].replace(0, np.nan)
     )
@@ -61,11 +61,7 @@ def demand_focal_points(s: Sweep) -> tuple[pd.DataFrame, ...]:
     turnover, capacity = groups["turnover_eur"].to_numpy(), groups["capacity_eur"].to_numpy()
     groups["capacity_use_pct"] = 100 * turnover / np.where(capacity > 0, capacity, np.nan)
     groups["order_backlog_weeks"] = order_backlog_weeks(turnover, capacity, backlog_scale_weeks())
-    groups["rank_in_trade_group"] = (
-        groups.groupby([*RUN, "year", "trade_group"])["unmet_demand_eur"]
-        .rank(ascending=False, method="first")
-        .astype(int)
-    )
+    groups["rank_in_trade_group"] = rank_unmet(groups, [*RUN, "year", "trade_group"])
     groups = groups.sort_values(
         [*RUN, "year", "trade_group", "rank_in_trade_group"], ignore_index=True
     )

@@ -101,7 +101,7 @@ def _rows(df: pd.DataFrame, step: int) -> tuple[pd.DataFrame, list[str]]:
         kept.append("last quarter of each year")
     for col, top in RANKS.items():
         if col in df and pd.api.types.is_numeric_dtype(df[col]):
-            df = df[df[col] <= top]
+            df = df[(df[col] <= top).fillna(False).astype(bool)]  # unranked (<NA>) rows out
             kept.append(f"{col} <= {top}")
     return df, kept
 

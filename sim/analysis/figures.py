@@ -202,7 +202,7 @@ def level_map(
     draw_districts(ax, _district_ids(places))
     sc = _log_scatter(ax, places, places[value], size)
     fig.colorbar(sc, ax=ax, label=label, shrink=0.85)
-    top = places.nlargest(8, value)
+    top = places[places[value] > 0].nlargest(8, value)  # no labels on places without any
     for r in top.itertuples():
         ax.annotate(r.name, (r.lon, r.lat), fontsize=6, xytext=(3, 3), textcoords="offset points")
     map_axes(ax, float(places["lat"].mean()))

@@ -24,9 +24,17 @@ TOP = 5  # places listed per trade group and year: the head of a concentrated di
 RESIDUE_EUR = 1.0
 
 
-def _unmet(values: pd.Series) -> pd.Series:
+def without_residue(values: pd.Series) -> pd.Series:
     """Unmet demand with rounding residues (< ``RESIDUE_EUR``) set to zero."""
     return values.where(values >= RESIDUE_EUR, 0.0)
+
+
+def rank_unmet(frame: pd.DataFrame, by: list[str], column: str = "unmet_demand_eur") -> pd.Series:
+    """Rank within ``by`` by ``column``, 1 = most unmet demand; <NA> where there is none (under
+    ``RESIDUE_EUR``): a ranking of rounding residues would name places that lack nothing."""
+    has = frame[column] >= RESIDUE_EUR
+    ranks = frame[has].groupby(by, observed=True)[column].rank(ascending=False, method="first")
+    return ranks.reindex(frame.index).astype("Int64")
 
 
 def read_place_groups(
@@ -64,7 +72,7 @@ def with_group_shares(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """``frame`` plus ``group_unmet_demand_eur`` (the trade group's regional total within
     ``by``) and ``share_of_group_pct`` (the place's part of it; 0 where the group has none).
     Rounding residues of the market (under ``RESIDUE_EUR``) count as zero."""
-    unmet = _unmet(frame["unmet_demand_eur"])
+    unmet = without_residue(frame["unmet_demand_eur"])
     total = unmet.groupby([frame[k] for k in [*by, "trade_group"]], observed=True).transform("sum")
     share = np.divide(
         100 * unmet.to_numpy(float),
@@ -141,7 +149,7 @@ def shares_of_means(wide: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         column = f"unmet_demand_{group}_eur"
         if column not in out:
             continue
-        unmet = _unmet(out[column])
+        unmet = without_residue(out[column])
         total = unmet.groupby([out[k] for k in by]).transform("sum").to_numpy(float)
         out[f"unmet_share_{group}_pct"] = np.divide(
             100 * unmet.to_numpy(float), total, out=np.zeros(len(out)), where=total > 0
